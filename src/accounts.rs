@@ -1,0 +1,218 @@
+//! Account use cases, shared by the pages, the JSON API and the CLI: register, confirm the
+//! address, sign in, reset and change the password. Each one validates with the domain
+//! types, writes in one transaction (the e-mail goes into the outbox in that same
+//! transaction), and returns an [`AppError`] the caller shows as it likes.
+
+use crate::app::App;
+use crate::domain::email::Email;
+use crate::domain::locale::Locale;
+use crate::domain::password::NewPassword;
+use crate::domain::person::PersonName;
+use crate::domain::throttle::{self, Verdict};
+use crate::domain::time::unix_now;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::I18n;
+use crate::mail::compose;
+use crate::store::accounts::{self, NewAccount, TokenPurpose, UserRow};
+use crate::store::{outbox, sessions, throttle as throttle_store};
+
+pub struct Registration<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password: &'a str,
+    pub locale: Locale,
+}
+
+/// Parses the three fields together so the person sees every problem at once.
+fn parse_registration(r: &Registration) -> Result<(Email, PersonName, NewPassword), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = Email::parse(r.email).map_err(|e| errors.insert("email", e.message_key())).ok();
+    let name = PersonName::parse(r.name).map_err(|e| errors.insert("name", e.message_key())).ok();
+    let password =
+        NewPassword::parse(r.password, email.as_ref()).map_err(|e| errors.insert("password", e.message_key())).ok();
+    match (email, name, password) {
+        (Some(e), Some(n), Some(p)) if errors.is_empty() => Ok((e, n, p)),
+        _ => Err(errors),
+    }
+}
+
+/// Creates an unconfirmed account and sends the confirmation link.
+pub async fn register(app: &App, r: Registration<'_>) -> AppResult<UserRow> {
+    let (email, name, password) = parse_registration(&r).map_err(AppError::Invalid)?;
+    let taken = || AppError::Conflict { field: "email", key: "error.email.taken" };
+    if accounts::email_taken(&app.db, &email).await? {
+        return Err(taken());
+    }
+    let hash = accounts::hash_password(&password).await?;
+    let mut tx = app.db.pool.begin().await?;
+    let account = NewAccount {
+        email: &email,
+        name: &name,
+        password_hash: &hash,
+        locale: r.locale,
+        is_admin: false,
+        confirmed: false,
+    };
+    let Some(user_id) = accounts::insert_user(&mut tx, account).await? else {
+        return Err(taken());
+    };
+    let secret = accounts::issue_token(&mut tx, user_id, TokenPurpose::Confirm, accounts::CONFIRM_TTL_SECS).await?;
+    let msg = compose::confirm_address(I18n::new(r.locale), name.as_str(), &app.link(&confirm_path(&secret)));
+    outbox::enqueue(&mut tx, email.as_str(), &msg.subject, &msg.body).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    tracing::info!(user_id, "account registered");
+    Ok(accounts::find_by_id(&app.db, user_id).await?.ok_or(AppError::NotFound)?)
+}
+
+pub fn confirm_path(secret: &str) -> String {
+    format!("/confirmation?jeton={secret}")
+}
+
+pub fn reset_path(secret: &str) -> String {
+    format!("/reinitialisation?jeton={secret}")
+}
+
+/// Confirms the address behind a link. A second click on a used link of an already
+/// confirmed account is not an error for the person: the account is confirmed.
+pub async fn confirm(app: &App, secret: &str) -> AppResult<UserRow> {
+    let mut tx = app.db.pool.begin().await?;
+    let user_id = accounts::consume_token(&mut tx, secret, TokenPurpose::Confirm).await?.map_err(AppError::Link)?;
+    accounts::mark_confirmed(&mut tx, user_id).await?;
+    tx.commit().await?;
+    accounts::find_by_id(&app.db, user_id).await?.ok_or(AppError::NotFound)
+}
+
+/// Sends a new confirmation link when the address belongs to an unconfirmed account; says
+/// nothing either way, so the form cannot be used to learn who has an account.
+pub async fn resend_confirmation(app: &App, email: &str) -> AppResult<()> {
+    let email = Email::parse(email).map_err(|e| AppError::field("email", e.message_key()))?;
+    let Some(user) = accounts::find_by_email(&app.db, &email).await? else { return Ok(()) };
+    if user.is_confirmed() {
+        return Ok(());
+    }
+    let mut tx = app.db.pool.begin().await?;
+    let secret = accounts::issue_token(&mut tx, user.id, TokenPurpose::Confirm, accounts::CONFIRM_TTL_SECS).await?;
+    let msg = compose::confirm_address(I18n::new(user.locale()), &user.name, &app.link(&confirm_path(&secret)));
+    outbox::enqueue(&mut tx, &user.email, &msg.subject, &msg.body).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Checks the credentials under the per-account and per-address limits and opens a
+/// session. Unknown address and wrong password give the same answer, in the same time.
+pub async fn sign_in(app: &App, email: &str, password: &str, client: &str) -> AppResult<(UserRow, String)> {
+    let now = unix_now();
+    let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
+    let account_key = format!("account:{email}");
+    let address_key = format!("address:{client}");
+    for (key, policy) in [(&account_key, throttle::PER_ACCOUNT), (&address_key, throttle::PER_ADDRESS)] {
+        if let Verdict::Blocked { retry_after_secs } = throttle_store::verdict(&app.db, key, policy, now).await? {
+            return Err(AppError::TooManyAttempts { retry_after_secs });
+        }
+    }
+    let user = accounts::find_by_email(&app.db, &email).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| accounts::DUMMY_HASH.clone());
+    let ok = accounts::verify_password(password, &hash).await && user.is_some();
+    let Some(user) = user.filter(|_| ok) else {
+        throttle_store::record_failure(&app.db, &account_key, throttle::PER_ACCOUNT, now).await?;
+        throttle_store::record_failure(&app.db, &address_key, throttle::PER_ADDRESS, now).await?;
+        return Err(AppError::BadCredentials);
+    };
+    if !user.is_confirmed() {
+        return Err(AppError::NotConfirmed);
+    }
+    throttle_store::clear(&app.db, &account_key).await?;
+    let secret = sessions::create(&app.db, user.id).await?;
+    Ok((user, secret))
+}
+
+/// Sends a reset link when the address has an account; always answers the same.
+pub async fn request_reset(app: &App, email: &str) -> AppResult<()> {
+    let email = Email::parse(email).map_err(|e| AppError::field("email", e.message_key()))?;
+    let Some(user) = accounts::find_by_email(&app.db, &email).await? else {
+        tracing::info!("password reset requested for an unknown address");
+        return Ok(());
+    };
+    let i = I18n::new(user.locale());
+    let mut tx = app.db.pool.begin().await?;
+    let secret = accounts::issue_token(&mut tx, user.id, TokenPurpose::Reset, accounts::RESET_TTL_SECS).await?;
+    let expires = i.datetime(unix_now() + accounts::RESET_TTL_SECS, &user.time_zone().zone());
+    let msg = compose::reset_password(i, &user.name, &app.link(&reset_path(&secret)), &expires);
+    outbox::enqueue(&mut tx, &user.email, &msg.subject, &msg.body).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Sets a new password from a reset link; the link is used up, every session is closed.
+/// A reset also proves the address, so an unconfirmed account becomes confirmed.
+pub async fn complete_reset(app: &App, secret: &str, new_password: &str) -> AppResult<()> {
+    let user_id = accounts::peek_token(&app.db, secret, TokenPurpose::Reset).await?.map_err(AppError::Link)?;
+    let user = accounts::find_by_id(&app.db, user_id).await?.ok_or(AppError::Link(accounts::LinkProblem::Unknown))?;
+    let email = Email::parse(&user.email).ok();
+    let password =
+        NewPassword::parse(new_password, email.as_ref()).map_err(|e| AppError::field("password", e.message_key()))?;
+    let hash = accounts::hash_password(&password).await?;
+    let mut tx = app.db.pool.begin().await?;
+    let consumed = accounts::consume_token(&mut tx, secret, TokenPurpose::Reset).await?.map_err(AppError::Link)?;
+    debug_assert_eq!(consumed, user_id);
+    accounts::set_password(&mut tx, user_id, &hash).await?;
+    accounts::mark_confirmed(&mut tx, user_id).await?;
+    notify_password_changed(app, &mut tx, &user).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+/// Changes the password of a signed-in person who knows the current one. Other sessions
+/// are closed; the caller opens a fresh one for the current device.
+pub async fn change_password(app: &App, user: &UserRow, current: &str, new_password: &str) -> AppResult<()> {
+    if !accounts::verify_password(current, &user.password_hash).await {
+        return Err(AppError::field("current_password", "error.password.wrong_current"));
+    }
+    let email = Email::parse(&user.email).ok();
+    let password = NewPassword::parse(new_password, email.as_ref())
+        .map_err(|e| AppError::field("new_password", e.message_key()))?;
+    let hash = accounts::hash_password(&password).await?;
+    let mut tx = app.db.pool.begin().await?;
+    accounts::set_password(&mut tx, user.id, &hash).await?;
+    notify_password_changed(app, &mut tx, user).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    Ok(())
+}
+
+async fn notify_password_changed(
+    _app: &App,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user: &UserRow,
+) -> AppResult<()> {
+    let i = I18n::new(user.locale());
+    let when = i.datetime(unix_now(), &user.time_zone().zone());
+    let msg = compose::password_changed(i, &user.name, &when);
+    outbox::enqueue(tx, &user.email, &msg.subject, &msg.body).await?;
+    Ok(())
+}
+
+/// Creates a confirmed account from the command line or the demo loader.
+pub async fn create_confirmed(
+    app: &App,
+    email: &str,
+    name: &str,
+    password: &str,
+    is_admin: bool,
+    locale: Locale,
+) -> AppResult<i64> {
+    let (email, name, password) =
+        parse_registration(&Registration { email, name, password, locale }).map_err(AppError::Invalid)?;
+    let hash = accounts::hash_password(&password).await?;
+    let mut tx = app.db.pool.begin().await?;
+    let account = NewAccount { email: &email, name: &name, password_hash: &hash, locale, is_admin, confirmed: true };
+    let id = accounts::insert_user(&mut tx, account)
+        .await?
+        .ok_or(AppError::Conflict { field: "email", key: "error.email.taken" })?;
+    tx.commit().await?;
+    Ok(id)
+}

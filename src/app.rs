@@ -1,0 +1,27 @@
+//! The application: shared state of one process, handed to pages, API and CLI alike.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::store::Db;
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub cfg: Arc<Config>,
+    /// Wakes the e-mail worker when a message is enqueued.
+    pub mail_wake: Arc<Notify>,
+}
+
+impl App {
+    pub fn new(db: Db, cfg: Config) -> App {
+        App { db, cfg: Arc::new(cfg), mail_wake: Arc::new(Notify::new()) }
+    }
+
+    /// An absolute link for e-mails.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{}", self.cfg.public_url, path_and_query)
+    }
+}

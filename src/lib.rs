@@ -1,0 +1,23 @@
+//! Tremplin: civic-tech incubation programmes, end to end.
+//!
+//! Layers, from the inside out (see ARCHITECTURE.md):
+//! - [`domain`]: types and rules, no I/O;
+//! - [`store`]: persistence on SQLite or PostgreSQL through one code path;
+//! - [`web`]: HTML pages and the JSON API;
+//! - [`cli`]: the `tremplin` command.
+//!
+//! [`i18n`] holds the French and English catalogues, [`mail`] the outbox worker,
+//! [`demo`] the demonstration organisation.
+
+pub mod accounts;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod server;
+pub mod store;
+pub mod web;

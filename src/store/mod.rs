@@ -1,0 +1,164 @@
+//! Persistence. One code path for SQLite and PostgreSQL through `sqlx::Any`: queries use
+//! portable SQL with `$n` parameters (both backends accept them), instants as BIGINT
+//! seconds, flags as BIGINT 0/1. The migrations are one embedded list for both backends.
+
+pub mod accounts;
+pub mod api_tokens;
+pub mod outbox;
+pub mod programmes;
+pub mod sessions;
+pub mod throttle;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle shared by every request and worker.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Embedded migrations, applied in order, each in its own transaction.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/0001_foundation.sql"))];
+
+impl Db {
+    /// Opens PostgreSQL when `database_url` is given, else the SQLite file in `data_dir`.
+    pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match database_url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                (u.to_owned(), Backend::Postgres)
+            }
+            Some(u) if u.starts_with("sqlite:") => (u.to_owned(), Backend::Sqlite),
+            Some(u) => anyhow::bail!("DATABASE_URL must start with postgres:// or sqlite: (got {u:.20}…)"),
+            None => {
+                std::fs::create_dir_all(data_dir)
+                    .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+                (format!("sqlite://{}?mode=rwc", data_dir.join("tremplin.db").display()), Backend::Sqlite)
+            }
+        };
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers proceed during a write; the busy timeout makes
+                        // concurrent writers wait instead of failing.
+                        use sqlx::Executor;
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open the database ({backend:?})"))?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the migrations not yet applied. Safe to run at every start.
+    pub async fn migrate(&self) -> anyhow::Result<usize> {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+             name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let mut applied = 0;
+        for (version, name, sql) in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            if self.backend == Backend::Postgres {
+                // Several nodes may start together: one migrates, the others wait.
+                sqlx::raw_sql("SELECT pg_advisory_xact_lock(7450120161)").execute(&mut *tx).await?;
+            }
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            sqlx::raw_sql(&self.dialect(sql))
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("migration {version} ({name}) failed"))?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(crate::domain::time::unix_now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version, name, "migration applied");
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    fn dialect(&self, sql: &str) -> String {
+        let id = match self.backend {
+            Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+        };
+        sql.replace("ID_PK", id)
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+
+    /// True when the database holds no user yet (demo data goes only into an empty one).
+    pub async fn is_empty(&self) -> anyhow::Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(n == 0)
+    }
+}
+
+/// A random secret for links, sessions and API tokens: 32 bytes, URL-safe base64.
+pub fn new_secret() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Secrets are stored only as their SHA-256, so a leaked database grants no access.
+pub fn hash_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// True when a database error is a violated UNIQUE constraint, on either backend.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                || db.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        }
+        _ => false,
+    }
+}

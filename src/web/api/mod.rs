@@ -1,0 +1,73 @@
+//! The JSON API under `/api/v1`. Every handler carries a `#[utoipa::path]` annotation, so
+//! the OpenAPI document at `/api/v1/openapi.json` is generated from the code.
+
+pub mod account;
+pub mod programmes;
+
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::App;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tremplin API", version = "1", description = "Every action of the Tremplin interface. \
+        Authenticate with the session cookie (sign in with POST /api/v1/session) or a personal token \
+        (`Authorization: Bearer trp_…`). Errors have the shape {\"error\": {\"code\", \"message\", \"fields\"}}; \
+        messages follow the user's language, then Accept-Language."),
+    modifiers(&Security),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::web::cookies::SESSION))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The error shape of every 4xx/5xx answer.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code, e.g. `invalid_input`, `invalid_credentials`, `too_many_attempts`.
+    pub code: String,
+    /// Message for a person, in their language.
+    pub message: String,
+    /// Field name → what is wrong with it.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+pub fn router() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(account::register))
+        .routes(routes!(account::confirm))
+        .routes(routes!(account::resend_confirmation))
+        .routes(routes!(account::request_reset))
+        .routes(routes!(account::complete_reset))
+        .routes(routes!(account::sign_in, account::sign_out))
+        .routes(routes!(account::me, account::update_me))
+        .routes(routes!(account::set_language))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::list_tokens, account::create_token))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(programmes::list))
+        .routes(routes!(programmes::get_one))
+}

@@ -1,0 +1,36 @@
+//! The one stylesheet, embedded, served under a content-hashed name with a long cache
+//! lifetime, so a phone downloads it once per release.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+static CSS: &str = include_str!("../../assets/site.css");
+
+/// `site.<hash>.css`
+pub static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
+    let h = Sha256::digest(CSS.as_bytes());
+    format!("site.{:02x}{:02x}{:02x}{:02x}{:02x}.css", h[0], h[1], h[2], h[3], h[4])
+});
+
+pub fn css_url() -> String {
+    format!("/static/{}", *CSS_NAME)
+}
+
+pub async fn serve(Path(file): Path<String>) -> Response {
+    if file == *CSS_NAME {
+        (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            CSS,
+        )
+            .into_response()
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}

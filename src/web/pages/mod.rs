@@ -1,0 +1,122 @@
+//! Server-rendered pages. Each handler is thin: read the context and the form, call the
+//! use case, render a template. Pages work without JavaScript.
+
+pub mod account;
+pub mod home;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::assets;
+use super::context::Ctx;
+use crate::app::App;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::I18n;
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/programmes/{slug}", get(home::programme))
+        .route("/inscription", get(account::register_form).post(account::register))
+        .route("/confirmation", get(account::confirm))
+        .route("/confirmation/renvoyer", post(account::resend_confirmation))
+        .route("/connexion", get(account::sign_in_form).post(account::sign_in))
+        .route("/deconnexion", post(account::sign_out))
+        .route("/mot-de-passe-oublie", get(account::forgot_form).post(account::forgot))
+        .route("/reinitialisation", get(account::reset_form).post(account::reset))
+        .route("/compte", get(account::settings))
+        .route("/compte/preferences", post(account::save_preferences))
+        .route("/compte/mot-de-passe", post(account::change_password))
+        .route("/compte/jetons", post(account::create_token))
+        .route("/compte/jetons/{id}/revoquer", post(account::revoke_token))
+        .route("/langue", post(account::switch_language))
+}
+
+/// What the layout needs on every page.
+pub struct PageCtx {
+    pub i: I18n,
+    pub title: String,
+    pub css: String,
+    pub csrf: String,
+    pub path: String,
+    pub user_name: Option<String>,
+}
+
+impl PageCtx {
+    pub fn new(ctx: &Ctx, title: &str) -> PageCtx {
+        PageCtx {
+            i: ctx.i18n(),
+            title: title.to_owned(),
+            css: assets::css_url(),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user_name: ctx.user.as_ref().map(|u| u.name.clone()),
+        }
+    }
+
+    pub fn is_current(&self, path: &str) -> bool {
+        self.path == path
+    }
+}
+
+/// Field errors of a form, already translated, and the values to put back.
+#[derive(Default)]
+pub struct FormState {
+    pub errors: Vec<(&'static str, &'static str)>,
+    pub summary: Option<String>,
+}
+
+impl FormState {
+    pub fn from_error(i: I18n, e: &AppError) -> FormState {
+        let fields: FieldErrors = e.fields();
+        FormState {
+            errors: fields.into_iter().map(|(f, k)| (f, i.t(k))).collect(),
+            summary: Some(i.t(e.message_key()).to_owned()),
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&'static str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| *m)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.summary.is_some()
+    }
+}
+
+/// Renders a template as an HTML response with the given status.
+pub fn html(status: StatusCode, t: impl Template) -> Response {
+    match t.render() {
+        Ok(body) => (status, [(header::CACHE_CONTROL, "no-cache")], Html(body)).into_response(),
+        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+/// Redirect after a successful POST (303, so the browser follows with GET).
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Only same-site relative paths are followed after a language switch or sign-in.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 512 => n,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_is_never_off_site() {
+        use super::safe_next;
+        assert_eq!(safe_next(Some("/compte")), "/compte");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
