@@ -62,7 +62,7 @@ pub async fn register(app: &App, r: Registration<'_>) -> AppResult<UserRow> {
     tx.commit().await?;
     app.mail_wake.notify_one();
     tracing::info!(user_id, "account registered");
-    Ok(accounts::find_by_id(&app.db, user_id).await?.ok_or(AppError::NotFound)?)
+    accounts::find_by_id(&app.db, user_id).await?.ok_or(AppError::NotFound)
 }
 
 pub fn confirm_path(secret: &str) -> String {

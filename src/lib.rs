@@ -9,6 +9,9 @@
 //! [`i18n`] holds the French and English catalogues, [`mail`] the outbox worker,
 //! [`demo`] the demonstration organisation.
 
+// Money literals are written as euros_cents (`500_000_00` is 500,000.00 €).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 pub mod accounts;
 pub mod app;
 pub mod cli;

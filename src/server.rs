@@ -44,6 +44,11 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
 }
 
 impl Server {
+    /// Asks the server to stop without waiting (for use where one cannot await).
+    pub fn signal_stop(&self) {
+        let _ = self.stop.send(true);
+    }
+
     /// Stops accepting, lets requests in flight finish, stops the worker.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);

@@ -7,5 +7,6 @@ pub mod money;
 pub mod password;
 pub mod person;
 pub mod role;
+pub mod slug;
 pub mod throttle;
 pub mod time;

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::Db;
+use crate::domain::slug::Slug;
 
 #[derive(Clone, Debug, FromRow)]
 pub struct ProgrammeRow {
@@ -36,9 +37,9 @@ pub async fn list_public(db: &Db) -> anyhow::Result<Vec<ProgrammeRow>> {
     .await?)
 }
 
-pub async fn public_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<ProgrammeRow>> {
+pub async fn public_by_slug(db: &Db, slug: &Slug) -> anyhow::Result<Option<ProgrammeRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM programmes WHERE slug = $1 AND is_public = 1"))
-        .bind(slug)
+        .bind(slug.as_str())
         .fetch_optional(&db.pool)
         .await?)
 }

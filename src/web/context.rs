@@ -188,7 +188,7 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
     // Render errors in the viewer's language: our own, and bare ones from the router/limits.
     let pending = resp.extensions().get::<Arc<PendingError>>().cloned();
     let bare_error = pending.is_none()
-        && (resp.status().is_client_error() || resp.status().is_server_error())
+        && resp.status().is_client_error()
         && !resp
             .headers()
             .get(header::CONTENT_TYPE)

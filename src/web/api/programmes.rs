@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::ErrorBody;
 use crate::app::App;
+use crate::domain::slug::Slug;
 use crate::error::{AppError, AppResult};
 use crate::store::programmes::{self, ProgrammeRow};
 
@@ -71,7 +72,9 @@ pub async fn list(State(app): State<App>) -> AppResult<Json<Vec<Programme>>> {
 #[utoipa::path(get, path = "/api/v1/programmes/{slug}", tag = "programmes",
     params(("slug" = String, Path)), responses((status = 200, body = ProgrammeDetail), (status = 404, body = ErrorBody)))]
 pub async fn get_one(State(app): State<App>, Path(slug): Path<String>) -> AppResult<Json<ProgrammeDetail>> {
-    let p = programmes::public_by_slug(&app.db, &slug).await?.ok_or(AppError::NotFound)?;
+    let p = programmes::public_by_slug(&app.db, &Slug::parse(&slug).ok_or(AppError::NotFound)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let id = p.id;
     let full_costs = programmes::costs(&app.db, id)
         .await?

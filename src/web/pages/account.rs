@@ -450,10 +450,10 @@ pub struct TokenInput {
     name: String,
 }
 
-/// Validates a token name: 1 to 60 characters once trimmed.
+/// Validates a token name: 1 to 60 characters once trimmed, no control characters.
 pub fn token_name(name: &str) -> AppResult<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
         return Err(AppError::field("name", "error.token_name"));
     }
     Ok(name.to_owned())

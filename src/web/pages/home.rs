@@ -8,6 +8,7 @@ use axum::response::Response;
 use super::{html, PageCtx};
 use crate::app::App;
 use crate::domain::money::{Currency, Money};
+use crate::domain::slug::Slug;
 use crate::domain::time::YearMonth;
 use crate::error::{AppError, AppResult};
 use crate::i18n::I18n;
@@ -79,7 +80,9 @@ struct ProgrammePage {
 
 pub async fn programme(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let i = ctx.i18n();
-    let p = programmes::public_by_slug(&app.db, &slug).await?.ok_or(AppError::NotFound)?;
+    let p = programmes::public_by_slug(&app.db, &Slug::parse(&slug).ok_or(AppError::NotFound)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let currency = Currency::parse(&p.currency).unwrap_or(Currency::Eur);
     let comma = i.locale == crate::domain::locale::Locale::Fr;
     let budget = p.budget_estimate_minor.map(|m| Money::new(m, currency).compact(comma));

@@ -1,0 +1,252 @@
+//! Bad input gets a clear 4xx in the user's language, writes nothing, and never a 5xx.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{header, spawn_app, PASSWORD};
+
+#[tokio::test]
+async fn duplicate_email_is_a_conflict_and_writes_nothing() {
+    let app = spawn_app().await;
+    app.confirmed_user("awa@example.sn").await;
+    let before = app.count("SELECT COUNT(*) FROM outbox").await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .header("accept-language", "en")
+        .json(&json!({"email": "AWA@example.sn", "name": "Awa", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "conflict");
+    assert!(err["error"]["fields"]["email"].as_str().unwrap().contains("already exists"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, before);
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_with_a_reason() {
+    let app = spawn_app().await;
+    for (pw, expect) in [("short", "at least 10"), ("azertyuiop", "too common"), ("kadiatou-2017", "e-mail")] {
+        let r = app
+            .client
+            .post(app.url("/api/v1/accounts"))
+            .header("accept-language", "en")
+            .json(&json!({"email": "kadiatou@example.gn", "name": "Kadiatou", "password": pw}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{pw}");
+        let err: Value = r.json().await.unwrap();
+        assert_eq!(err["error"]["code"], "invalid_input");
+        let msg = err["error"]["fields"]["password"].as_str().unwrap();
+        assert!(msg.contains(expect), "{pw}: {msg}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_and_writes_nothing() {
+    let app = spawn_app().await;
+    app.get("/inscription").await; // the browser has a CSRF cookie...
+    let r = app
+        .client
+        .post(app.url("/inscription"))
+        .form(&[("name", "Awa"), ("email", "awa@example.sn"), ("password", PASSWORD)]) // ...but no token in the form
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("Rechargez la page"));
+    let r = app
+        .client
+        .post(app.url("/inscription"))
+        .form(&[("csrf", "forged"), ("name", "Awa"), ("email", "awa@example.sn"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn the_api_refuses_cross_site_form_posts_with_the_session_cookie() {
+    let app = spawn_app().await;
+    let email = app.confirmed_user("issa@example.bf").await;
+    app.sign_in_api(&email, PASSWORD).await;
+    let r = app.client.post(app.url("/api/v1/me/tokens")).form(&[("name", "x")]).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "csrf_failed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+}
+
+#[tokio::test]
+async fn malformed_json_wrong_type_and_oversized_bodies() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "malformed_body");
+
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .header("content-type", "application/json")
+        .body("{\"email\": 3}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .body("email=a")
+        .header("content-type", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "unsupported_media_type");
+
+    let big = format!("{{\"email\": \"{}\"}}", "a".repeat(400 * 1024));
+    let r = app
+        .client
+        .post(app.url("/api/v1/accounts"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "payload_too_large");
+
+    // The same on a page form.
+    let html = app.get("/inscription").await.text().await.unwrap();
+    let csrf = crate::helpers::csrf_of(&html);
+    let r = app
+        .client
+        .post(app.url("/inscription"))
+        .form(&[("csrf", csrf.as_str()), ("name", &"n".repeat(400 * 1024))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods() {
+    let app = spawn_app().await;
+    let r = app.get("/nulle-part").await;
+    assert_eq!(r.status(), 404);
+    assert!(header(r.headers(), "content-type").starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("Cette page n’existe pas"));
+    let r = app.get("/api/v1/nowhere").await;
+    assert_eq!(r.status(), 404);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "not_found");
+    let r = app.client.delete(app.url("/api/v1/accounts")).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    let err: Value = r.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "method_not_allowed");
+    let r = app.get("/api/v1/me").await;
+    assert_eq!(r.status(), 401);
+    let r = app.client.get(app.url("/api/v1/me")).header("authorization", "Bearer trp_nope").send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app.get("/confirmation?jeton=nonsense").await;
+    assert_eq!(r.status(), 400);
+    let r = app.get("/reinitialisation").await;
+    assert_eq!(r.status(), 400);
+}
+
+/// A battery of hostile or clumsy requests against every route: none may produce a 5xx.
+#[tokio::test]
+async fn no_client_input_produces_a_server_error() {
+    let app = spawn_app().await;
+    let routes = [
+        "/",
+        "/inscription",
+        "/connexion",
+        "/deconnexion",
+        "/confirmation",
+        "/confirmation/renvoyer",
+        "/mot-de-passe-oublie",
+        "/reinitialisation",
+        "/compte",
+        "/compte/preferences",
+        "/compte/mot-de-passe",
+        "/compte/jetons",
+        "/compte/jetons/abc/revoquer",
+        "/langue",
+        "/programmes/%00",
+        "/static/x.css",
+        "/api/v1/accounts",
+        "/api/v1/accounts/confirm",
+        "/api/v1/accounts/confirmation-email",
+        "/api/v1/accounts/password-reset",
+        "/api/v1/accounts/password-reset/complete",
+        "/api/v1/session",
+        "/api/v1/me",
+        "/api/v1/me/language",
+        "/api/v1/me/password",
+        "/api/v1/me/tokens",
+        "/api/v1/me/tokens/-1",
+        "/api/v1/me/tokens/99999999999999999999",
+        "/api/v1/programmes",
+        "/api/v1/programmes/nope",
+    ];
+    let bodies: [(&str, &str); 7] = [
+        (
+            "application/json",
+            r#"{"name": "a\u0000b", "email": "a\u0000@b.cd", "password": "x\u0000yyyyyyyyyy", "token": "\u0000", "current_password": "\u0000", "new_password": "\u0000aaaaaaaaaaa", "language": "\u0000", "time_zone": "\u0000"}"#,
+        ),
+        ("application/json", "{}"),
+        ("application/json", "[]"),
+        ("application/json", "{\"email\": null, \"password\": [1], \"token\": {}, \"language\": 7}"),
+        ("application/json", "\u{0}\u{1}garbage"),
+        ("application/x-www-form-urlencoded", "csrf=x&email=%FF%FE&password="),
+        ("text/plain", "hello"),
+    ];
+    let methods = [
+        reqwest::Method::GET,
+        reqwest::Method::POST,
+        reqwest::Method::PUT,
+        reqwest::Method::PATCH,
+        reqwest::Method::DELETE,
+    ];
+    for route in routes {
+        for m in &methods {
+            for (ct, body) in bodies {
+                let r = app
+                    .client
+                    .request(m.clone(), app.url(route))
+                    .header("content-type", ct)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().as_u16() < 500, "{m} {route} {ct} {body:?} -> {}", r.status());
+            }
+        }
+    }
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header("cookie", "tremplin_session=garbage; tremplin_lang=zz")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}

@@ -1,0 +1,133 @@
+//! End to end in a real browser: headless Chromium driven over WebDriver (fantoccini).
+//! Needs Debian's `chromium` and `chromium-driver`, which `scripts/test.sh` installs.
+//! Set TREMPLIN_SKIP_BROWSER=1 to skip it on a machine without them.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, PASSWORD};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn browser() -> (Driver, fantoccini::Client, tempdir::Dir) {
+    let port = free_port();
+    let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (Debian package chromium-driver), or set TREMPLIN_SKIP_BROWSER=1");
+    let driver = Driver(driver);
+    let profile = tempdir::Dir::new();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                     "--window-size=390,844", "--lang=fr-FR", format!("--user-data-dir={}", profile.0.display())],
+            "prefs": {"intl.accept_languages": "fr-FR,fr"}
+        }),
+    );
+    let mut last_err = None;
+    for _ in 0..50 {
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return (driver, c, profile),
+            Err(e) => {
+                last_err = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot start a WebDriver session: {last_err:?}");
+}
+
+mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> Dir {
+            let p = std::env::temp_dir().join(format!("tremplin-chromium-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
+    c.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn text_of_page(c: &fantoccini::Client) -> String {
+    c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_registers_confirms_signs_in_and_switches_to_english_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (_driver, c, _profile) = browser().await;
+
+    // Register through the visible form.
+    c.goto(&app.url("/")).await.unwrap();
+    c.find(Locator::Css("header a[href='/inscription']")).await.unwrap().click().await.unwrap();
+    fill(&c, "#name", "Seynabou Sy Ndiaye").await;
+    fill(&c, "#email", "seynabou@example.sn").await;
+    fill(&c, "#password", PASSWORD).await;
+    c.find(Locator::Css("main form button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//h1[contains(., 'Vérifiez votre boîte e-mail')]")).await.unwrap();
+
+    // Open the confirmation link from the outbox.
+    let token = app.token_from_mail("seynabou@example.sn", "Confirmez").await;
+    c.goto(&app.url(&format!("/confirmation?jeton={token}"))).await.unwrap();
+    assert!(text_of_page(&c).await.contains("Adresse confirmée"));
+
+    // Sign in.
+    c.find(Locator::Css("main a.button")).await.unwrap().click().await.unwrap();
+    fill(&c, "#email", "seynabou@example.sn").await;
+    fill(&c, "#password", PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//h1[contains(., 'Mon compte')]")).await.unwrap();
+    assert!(text_of_page(&c).await.contains("Seynabou Sy Ndiaye"));
+
+    // Switch to English from the footer.
+    c.find(Locator::Css("footer button[name=lang]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//h1[contains(., 'My account')]")).await.unwrap();
+    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    assert_eq!(lang.as_deref(), Some("en"));
+    let me: serde_json::Value =
+        sqlx::query_scalar::<_, String>("SELECT locale FROM users WHERE email = 'seynabou@example.sn'")
+            .fetch_one(&app.db().pool)
+            .await
+            .map(serde_json::Value::String)
+            .unwrap();
+    assert_eq!(me, "en", "the choice is kept in the account");
+
+    c.close().await.unwrap();
+}

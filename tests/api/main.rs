@@ -1,0 +1,13 @@
+//! The integration suite: every test starts the real server on a random port against a
+//! fresh database (SQLite by default; PostgreSQL when TREMPLIN_TEST_BACKEND=postgres) and
+//! drives it over HTTP. One test binary keeps link time low.
+
+mod helpers;
+
+mod accounts_api;
+mod accounts_pages;
+mod bad_input;
+mod cli;
+mod e2e_browser;
+mod operations;
+mod programmes;

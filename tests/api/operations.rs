@@ -1,0 +1,104 @@
+//! Health, readiness, headers, compression, the OpenAPI document, the e-mail worker.
+
+use serde_json::Value;
+
+use crate::helpers::{header, spawn_app};
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.db().pool.close().await;
+    assert_eq!(app.get("/readyz").await.status(), 503, "not ready without a database");
+    assert_eq!(app.get("/healthz").await.status(), 200, "but the process is up");
+}
+
+#[tokio::test]
+async fn security_headers_and_request_ids() {
+    let app = spawn_app().await;
+    let r = app.get("/").await;
+    let h = r.headers();
+    let csp = header(h, "content-security-policy");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(header(h, "x-content-type-options"), "nosniff");
+    assert_eq!(header(h, "referrer-policy"), "same-origin");
+    assert_eq!(header(h, "x-frame-options"), "DENY");
+    assert_eq!(header(h, "x-request-id").len(), 36);
+    let csrf_cookie =
+        h.get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).find(|c| c.starts_with("tremplin_csrf=")).unwrap();
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
+    let r = app.client.get(app.url("/")).header("x-request-id", "trace-me-42").send().await.unwrap();
+    assert_eq!(header(r.headers(), "x-request-id"), "trace-me-42");
+}
+
+#[tokio::test]
+async fn pages_and_stylesheet_are_compressed_and_the_stylesheet_cached() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(header(r.headers(), "content-encoding"), "gzip");
+    let r = app.client.get(app.url("/")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(header(r.headers(), "content-encoding"), "br");
+    let html = app.get("/").await.text().await.unwrap();
+    let css = html.split("href=\"/static/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = app.get(&format!("/static/{css}")).await;
+    assert_eq!(r.status(), 200);
+    assert!(header(r.headers(), "cache-control").contains("immutable"));
+    assert!(!html.contains("<script"), "no JavaScript needed");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/accounts",
+        "/api/v1/accounts/confirm",
+        "/api/v1/accounts/password-reset",
+        "/api/v1/accounts/password-reset/complete",
+        "/api/v1/session",
+        "/api/v1/me",
+        "/api/v1/me/language",
+        "/api/v1/me/password",
+        "/api/v1/me/tokens",
+        "/api/v1/me/tokens/{id}",
+        "/api/v1/programmes",
+        "/api/v1/programmes/{slug}",
+    ] {
+        assert!(paths.contains_key(p), "missing {p}");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["token"].is_object());
+}
+
+#[tokio::test]
+async fn the_worker_delivers_the_outbox_as_files_without_smtp() {
+    let app = spawn_app().await;
+    app.confirmed_user("deliver@example.sn").await;
+    let dir = app.data_dir.join("outbox");
+    let mut found = None;
+    for _ in 0..100 {
+        if let Ok(mut entries) = std::fs::read_dir(&dir) {
+            if let Some(e) = entries.next() {
+                found = Some(e.unwrap().path());
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let path = found.expect("an .eml file is written");
+    let eml = std::fs::read_to_string(path).unwrap();
+    assert!(eml.contains("To: deliver@example.sn"));
+    assert!(eml.contains("Subject:"));
+    for _ in 0..50 {
+        if app.count("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await >= 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the message was not marked sent");
+}
