@@ -9,6 +9,10 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 static CSS: &str = include_str!("../../assets/site.css");
+static ICON: &str = include_str!("../../assets/icon.svg");
+
+/// The icon never changes name: browsers also ask for `/favicon.ico` on their own.
+pub const ICON_URL: &str = "/static/icon.svg";
 
 /// `site.<hash>.css`
 pub static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
@@ -30,7 +34,13 @@ pub async fn serve(Path(file): Path<String>) -> Response {
             CSS,
         )
             .into_response()
+    } else if file == "icon.svg" {
+        icon().await
     } else {
         StatusCode::NOT_FOUND.into_response()
     }
+}
+
+pub async fn icon() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800")], ICON).into_response()
 }

@@ -48,6 +48,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::icon))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(app.clone(), context::middleware))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

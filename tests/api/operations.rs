@@ -102,3 +102,51 @@ async fn the_worker_delivers_the_outbox_as_files_without_smtp() {
     }
     panic!("the message was not marked sent");
 }
+
+/// The page-weight budget of DESIGN.md (30 KB compressed, 6 requests), checked on every
+/// page of this issue with everything it loads.
+#[tokio::test]
+async fn pages_stay_within_the_weight_budget() {
+    let app = crate::helpers::spawn_app_with(true).await;
+    app.sign_in_api("seynabou@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
+    let signed_out = crate::helpers::client();
+    for (client, page) in [
+        (&signed_out, "/"),
+        (&signed_out, "/connexion"),
+        (&signed_out, "/inscription"),
+        (&signed_out, "/mot-de-passe-oublie"),
+        (&signed_out, "/programmes/connexions-citoyennes"),
+        (&app.client, "/compte"),
+    ] {
+        let r = client.get(app.url(page)).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(r.status(), 200, "{page}");
+        let (mut total, body) = flate_len(r).await;
+        let html = String::from_utf8_lossy(&body).into_owned();
+        let mut requests = 1;
+        for attr in ["href=\"/static/", "src=\"/"] {
+            for part in html.split(attr).skip(1) {
+                let path = part.split('"').next().unwrap();
+                let url = if attr.starts_with("href") { format!("/static/{path}") } else { format!("/{path}") };
+                let r = client.get(app.url(&url)).header("accept-encoding", "gzip").send().await.unwrap();
+                total += flate_len(r).await.0;
+                requests += 1;
+            }
+        }
+        assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
+    }
+}
+
+/// Bytes on the wire, and the decoded body.
+async fn flate_len(r: reqwest::Response) -> (usize, Vec<u8>) {
+    let gz = r.headers().get("content-encoding").is_some_and(|v| v == "gzip");
+    let wire = r.bytes().await.unwrap().to_vec();
+    let body = if gz {
+        use std::io::Read;
+        let mut out = vec![];
+        flate2::read::GzDecoder::new(&wire[..]).read_to_end(&mut out).unwrap();
+        out
+    } else {
+        wire.clone()
+    };
+    (wire.len(), body)
+}
