@@ -9,7 +9,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::app::App;
 use crate::config::{Config, Overrides};
+use crate::domain::email::Email;
 use crate::domain::locale::Locale;
+use crate::domain::role::ProgrammeRole;
+use crate::domain::slug::Slug;
 use crate::store::Db;
 
 #[derive(Parser)]
@@ -94,6 +97,35 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Give an account a role in a programme (manager, reviewer, coach or participant).
+    Grant {
+        #[arg(long)]
+        email: String,
+        /// The programme's address name, e.g. connexions-citoyennes.
+        #[arg(long)]
+        programme: String,
+        #[arg(long, value_enum)]
+        role: ProgrammeRoleArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProgrammeRoleArg {
+    Manager,
+    Reviewer,
+    Coach,
+    Participant,
+}
+
+impl From<ProgrammeRoleArg> for ProgrammeRole {
+    fn from(r: ProgrammeRoleArg) -> Self {
+        match r {
+            ProgrammeRoleArg::Manager => ProgrammeRole::Manager,
+            ProgrammeRoleArg::Reviewer => ProgrammeRole::Reviewer,
+            ProgrammeRoleArg::Coach => ProgrammeRole::Coach,
+            ProgrammeRoleArg::Participant => ProgrammeRole::Participant,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -206,10 +238,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err(e) => {
                     let i = crate::i18n::I18n::new(Locale::En);
+                    // The CLI speaks English; details name the field at fault.
                     let details: Vec<String> = e.fields().iter().map(|(f, k)| format!("{f}: {}", i.t(k))).collect();
                     anyhow::bail!("{} {}", i.t(e.message_key()), details.join("; "))
                 }
             }
+        }
+        Command::User { command: UserCommand::Grant { email, programme, role } } => {
+            let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
+            db.migrate().await?;
+            let address = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let user = crate::store::accounts::find_by_email(&db, &address)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account with the address {address}"))?;
+            let slug = Slug::parse(&programme)
+                .ok_or_else(|| anyhow::anyhow!("--programme: {programme:?} is not a programme address name"))?;
+            let programme_id = crate::store::programmes::id_by_slug(&db, &slug)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no programme {programme:?}"))?;
+            let role = ProgrammeRole::from(role);
+            if crate::store::programmes::add_member(&db, programme_id, user.id, role).await? {
+                println!("{address} is now {} of {programme}.", role.code());
+            } else {
+                println!("{address} already was {} of {programme}.", role.code());
+            }
+            Ok(())
         }
     }
 }

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::Db;
+use crate::domain::role::ProgrammeRole;
 use crate::domain::slug::Slug;
 
 #[derive(Clone, Debug, FromRow)]
@@ -60,4 +61,27 @@ pub async fn public_testimonials(db: &Db, programme_id: i64) -> anyhow::Result<V
     .bind(programme_id)
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// The id of a programme, public or not.
+pub async fn id_by_slug(db: &Db, slug: &Slug) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM programmes WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Gives a person a role in a programme; granting it twice changes nothing.
+pub async fn add_member(db: &Db, programme_id: i64, user_id: i64, role: ProgrammeRole) -> anyhow::Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO programme_members (programme_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (programme_id, user_id, role) DO NOTHING",
+    )
+    .bind(programme_id)
+    .bind(user_id)
+    .bind(role.code())
+    .bind(crate::domain::time::unix_now())
+    .execute(&db.pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }

@@ -91,6 +91,11 @@ async fn resolve_user(app: &App, headers: &HeaderMap) -> Result<(Option<UserRow>
     Ok((None, None))
 }
 
+/// Behind a TLS-terminating proxy the request arrives in plain HTTP; the proxy says so.
+fn forwarded_https(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
@@ -164,7 +169,7 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
         csrf: csrf.clone(),
         path: path.clone(),
         client: client_address(&req, app.cfg.behind_proxy),
-        secure_cookies: app.cfg.secure_cookies(),
+        secure_cookies: app.cfg.secure_cookies() || (app.cfg.behind_proxy && forwarded_https(&headers)),
     };
     req.extensions_mut().insert(ctx.clone());
 

@@ -11,3 +11,4 @@ mod cli;
 mod e2e_browser;
 mod operations;
 mod programmes;
+mod smtp;
