@@ -9,7 +9,7 @@ use crate::domain::locale::Locale;
 use crate::domain::password::NewPassword;
 use crate::domain::person::PersonName;
 use crate::domain::throttle::{self, Verdict};
-use crate::domain::time::unix_now;
+use crate::domain::time::{unix_now, TimeZoneName};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::I18n;
 use crate::mail::compose;
@@ -193,6 +193,34 @@ async fn notify_password_changed(
     let when = i.datetime(unix_now(), &user.time_zone().zone());
     let msg = compose::password_changed(i, &user.name, &when);
     outbox::enqueue(tx, &user.email, &msg.subject, &msg.body).await?;
+    Ok(())
+}
+
+/// Saves language and time zone; a field left out keeps its current value. Both fields are
+/// checked before anything is written.
+pub async fn save_preferences(
+    app: &App,
+    user: &UserRow,
+    language: Option<&str>,
+    time_zone: Option<&str>,
+) -> AppResult<()> {
+    let mut errors = FieldErrors::new();
+    let locale = match language {
+        None => Some(user.locale()),
+        Some(l) => Locale::parse(l).or_else(|| {
+            errors.insert("language", "error.language.unknown");
+            None
+        }),
+    };
+    let zone = match time_zone {
+        None => Some(user.time_zone()),
+        Some(z) => TimeZoneName::parse(z).or_else(|| {
+            errors.insert("time_zone", "error.time_zone.unknown");
+            None
+        }),
+    };
+    let (Some(locale), Some(zone)) = (locale, zone) else { return Err(AppError::Invalid(errors)) };
+    accounts::set_preferences(&app.db, user.id, locale, &zone).await?;
     Ok(())
 }
 

@@ -11,8 +11,7 @@ use super::ErrorBody;
 use crate::accounts::{self, Registration};
 use crate::app::App;
 use crate::domain::locale::Locale;
-use crate::domain::time::TimeZoneName;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult};
 use crate::store::accounts::{self as account_store, UserRow};
 use crate::store::{api_tokens, sessions};
 use crate::web::context::Ctx;
@@ -189,23 +188,7 @@ pub struct UpdateMeRequest {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(State(app): State<App>, ctx: Ctx, ApiJson(r): ApiJson<UpdateMeRequest>) -> AppResult<Json<Me>> {
     let user = ctx.require_user()?;
-    let mut errors = FieldErrors::new();
-    let locale = match r.language.as_deref() {
-        None => Some(user.locale()),
-        Some(l) => Locale::parse(l).or_else(|| {
-            errors.insert("language", "error.language.unknown");
-            None
-        }),
-    };
-    let zone = match r.time_zone.as_deref() {
-        None => Some(user.time_zone()),
-        Some(z) => TimeZoneName::parse(z).or_else(|| {
-            errors.insert("time_zone", "error.time_zone.unknown");
-            None
-        }),
-    };
-    let (Some(locale), Some(zone)) = (locale, zone) else { return Err(AppError::Invalid(errors)) };
-    account_store::set_preferences(&app.db, user.id, locale, &zone).await?;
+    accounts::save_preferences(&app, user, r.language.as_deref(), r.time_zone.as_deref()).await?;
     let updated = account_store::find_by_id(&app.db, user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(me_of(&app, &updated).await?))
 }

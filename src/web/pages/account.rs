@@ -12,7 +12,7 @@ use crate::accounts::{self, Registration};
 use crate::app::App;
 use crate::domain::locale::Locale;
 use crate::domain::role::ProgrammeRole;
-use crate::domain::time::{TimeZoneName, OFFERED_ZONES};
+use crate::domain::time::OFFERED_ZONES;
 use crate::error::{AppError, AppResult};
 use crate::store::accounts as account_store;
 use crate::store::api_tokens;
@@ -401,15 +401,7 @@ pub async fn save_preferences(
     PageForm(input): PageForm<PreferencesInput>,
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
-    let mut errors = crate::error::FieldErrors::new();
-    let locale =
-        Locale::parse(&input.language).ok_or(()).map_err(|_| errors.insert("language", "error.language.unknown")).ok();
-    let zone = TimeZoneName::parse(&input.time_zone)
-        .ok_or(())
-        .map_err(|_| errors.insert("time_zone", "error.time_zone.unknown"))
-        .ok();
-    let (Some(locale), Some(zone)) = (locale, zone) else { return Err(AppError::Invalid(errors)) };
-    account_store::set_preferences(&app.db, user.id, locale, &zone).await?;
+    accounts::save_preferences(&app, user, Some(&input.language), Some(&input.time_zone)).await?;
     Ok(see_other("/compte?fait=preferences"))
 }
 
