@@ -12,6 +12,8 @@ use crate::domain::person::PersonName;
 use crate::domain::role::ProgrammeRole;
 use crate::domain::time::unix_now;
 use crate::store::accounts::{self, NewAccount};
+use crate::store::programmes::{self, BudgetLineFields, PhaseFields, ProgrammeFields, TestimonialFields};
+use crate::store::{reports, search};
 
 /// Every demo account shares this password (printed at start-up).
 pub const DEMO_PASSWORD: &str = "tremplin-demo-2016";
@@ -29,8 +31,20 @@ pub const DEMO_USERS: &[(&str, &str, bool, Option<ProgrammeRole>)] = &[
 struct DemoProgramme {
     slug: &'static str,
     title: &'static str,
+    title_en: &'static str,
     mission: &'static str,
+    mission_en: &'static str,
     summary: &'static str,
+    summary_en: &'static str,
+    region: &'static str,
+    countries: &'static str,
+    themes: &'static str,
+    funders: &'static str,
+    partners: &'static str,
+    /// (kind, title, start, end)
+    phases: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    /// (year, category, planned, actual)
+    budget_lines: &'static [(i64, &'static str, i64, Option<i64>)],
     start: &'static str,
     end: &'static str,
     budget_minor: Option<i64>,
@@ -46,6 +60,31 @@ const PROGRAMMES: &[DemoProgramme] = &[
         summary: "Lancé en octobre 2016, le projet Connexions citoyennes a identifié, via un appel à candidatures, 30 jeunes porteurs de projets numériques et citoyens à fort potentiel, pour les aider à professionnaliser et pérenniser leur actions.\n\n\
 Grâce à une session de formation en ligne de six semaines, les participants ont appréhendé les méthodes de constitution et de développement d’un réseau, d’élaboration d’un plan de financement et de réalisation d’un benchmarking. Ils ont également bénéficié d’un accompagnement personnalisé afin de formuler et affiner leurs projets. Des exercices hebdomadaires ont évalué leur motivation, leur réactivité et leur capacité à travailler en équipe. A l’issue de cette première phase, quinze d’entre eux ont été sélectionnés pour poursuivre ce cursus en 2017, avec un stage d’accélération, des « brousse-camps » en Normandie et en Afrique (séjours en zone rurale et non connectée), et une session finale à Paris.\n\n\
 Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de faire aboutir des projets innovants et engagés, de créer un véritable « esprit de famille » et d’entraide entre les participants, afin que solidarités et échanges de bonnes pratiques s’installent durablement entre eux.",
+        title_en: "Citizen Connections",
+        mission_en: "Supporting the emergence of digital citizen action projects",
+        summary_en: "Launched in October 2016, Citizen Connections identified, through a call for applications, 30 young holders of high-potential digital and citizen projects, to help them professionalise their action and make it last.\n\nA six-week online course taught them how to build and grow a network, draw up a financing plan and benchmark comparable initiatives. Each of them was also coached to formulate and refine their project. Weekly exercises assessed their motivation, reactivity and teamwork. At the end of this first phase, fifteen of them were selected to continue in 2017, with an acceleration internship, “bush camps” in Normandy and in Africa (stays in rural areas with no connectivity) and a final session in Paris.",
+        region: "Afrique subsaharienne",
+        countries: "SN,BJ,CI,CM,BF,ML,TG,NE,GN,CD",
+        themes: "gouvernance,jeunesse,numerique,egalite",
+        funders: "Agence française de développement",
+        partners: "",
+        phases: &[
+            ("call", "Appel à candidatures", "2016-09-15", "2016-10-15"),
+            ("online_course", "Formation en ligne (six semaines)", "2016-10-24", "2016-12-04"),
+            ("coaching", "Accompagnement personnalisé", "2016-10-24", "2017-06-16"),
+            ("internship", "Stage d’accélération", "2017-02-06", "2017-02-24"),
+            ("camp", "Brousse-camp en Normandie", "2017-03-20", "2017-03-26"),
+            ("camp", "Brousse-camp en Afrique", "2017-04-17", "2017-04-23"),
+            ("final_session", "Session finale à Paris", "2017-06-12", "2017-06-16"),
+        ],
+        budget_lines: &[
+            (2016, "Appel à candidatures et sélection", 8_000_00, Some(7_500_00)),
+            (2016, "Formation en ligne", 20_000_00, Some(21_500_00)),
+            (2016, "Accompagnement personnalisé", 15_000_00, Some(14_000_00)),
+            (2016, "Coordination", 12_000_00, Some(12_000_00)),
+            (2017, "Stage d’accélération et brousse-camps", 180_000_00, None),
+            (2017, "Session finale à Paris", 90_000_00, None),
+        ],
         start: "2016-09",
         end: "2017-06",
         budget_minor: Some(500_000_00),
@@ -60,6 +99,16 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         title: "Modernisation de l’agence Tunis Afrique Presse (TAP)",
         mission: "Accompagner la transformation d’une agence de presse publique en média de service public",
         summary: "Depuis 2013, dans un contexte de réforme des médias publics en médias de « service public », CFI accompagne les évolutions engagées par l’agence Tunis Afrique Presse (TAP). Cette agence bénéficie d’un vaste réseau de correspondants régionaux.",
+        title_en: "Modernising the Tunis Afrique Presse agency (TAP)",
+        mission_en: "Supporting a public news agency's transformation into a public-service medium",
+        summary_en: "",
+        region: "Maghreb",
+        countries: "TN",
+        themes: "medias,gouvernance",
+        funders: "",
+        partners: "Tunis Afrique Presse (TAP)",
+        phases: &[],
+        budget_lines: &[],
         start: "2013-01",
         end: "2016-12",
         budget_minor: None,
@@ -71,6 +120,16 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         title: "Création du Myanmar Journalism Institute",
         mission: "Soutenir la première école de journalisme aux standards internationaux du pays",
         summary: "En 2016, un nouveau gouvernement birman et des réformes ont impacté positivement le secteur des médias et plus particulièrement le Myanmar Journalism Institute (MJI), première école de journalisme aux standards internationaux du pays.",
+        title_en: "Creating the Myanmar Journalism Institute",
+        mission_en: "Supporting the country's first journalism school of international standard",
+        summary_en: "",
+        region: "Asie du Sud-Est",
+        countries: "MM",
+        themes: "medias,education",
+        funders: "",
+        partners: "Myanmar Journalism Institute (MJI)",
+        phases: &[],
+        budget_lines: &[],
         start: "2016-01",
         end: "2016-12",
         budget_minor: None,
@@ -82,6 +141,16 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         title: "Ecrire et produire en Afrique",
         mission: "Soutenir la fiction et la création originale africaine",
         summary: "En 2016, CFI a poursuivi son engagement auprès de la fiction et de la création originale africaine, en collaborant avec deux acteurs français du développement d’une industrie des programmes en Afrique (Canal+ et Lagardère Studios).",
+        title_en: "Writing and producing in Africa",
+        mission_en: "Supporting African fiction and original creation",
+        summary_en: "",
+        region: "Afrique subsaharienne",
+        countries: "",
+        themes: "culture,medias",
+        funders: "",
+        partners: "Canal+\nLagardère Studios",
+        phases: &[],
+        budget_lines: &[],
         start: "2016-01",
         end: "2016-12",
         budget_minor: None,
@@ -89,6 +158,61 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         testimonials: &[],
     },
 ];
+
+const FOREWORD_2016: &str = "En 2016, l’agence a poursuivi son action en faveur du développement des médias et de \
+l’engagement citoyen, de la Tunisie à la Birmanie. L’année a vu naître **Connexions citoyennes**, qui accompagne \
+de jeunes porteurs de projets numériques et citoyens en Afrique, avec une attention particulière à l’égalité \
+entre les femmes et les hommes.";
+const FOREWORD_2016_EN: &str = "In 2016 the agency pursued its work for media development and civic engagement, from \
+Tunisia to Myanmar. The year saw the birth of **Citizen Connections**, which supports young holders of digital \
+citizen projects in Africa, with particular attention to gender equality.";
+
+/// The other 28 participants of the first cohort: (name, gender, country).
+const COHORT: &[(&str, &str, &str)] = &[
+    ("Aïssatou Diallo", "female", "GN"),
+    ("Koffi Mensah", "male", "TG"),
+    ("Mariam Traoré", "female", "ML"),
+    ("Jean-Baptiste Nkurunziza", "male", "CD"),
+    ("Fatoumata Keïta", "female", "ML"),
+    ("Ibrahim Moussa", "male", "NE"),
+    ("Aminata Ouédraogo", "female", "BF"),
+    ("Serge Kouassi", "male", "CI"),
+    ("Rokia Sangaré", "female", "BF"),
+    ("Yves Mbarga", "male", "CM"),
+    ("Nafissatou Ba", "female", "SN"),
+    ("Olivier Hounkpatin", "male", "BJ"),
+    ("Awa Coulibaly", "female", "CI"),
+    ("Moussa Camara", "male", "GN"),
+    ("Clarisse Ngo Biyong", "female", "CM"),
+    ("Abdoulaye Sow", "male", "SN"),
+    ("Estelle Agbodjan", "female", "TG"),
+    ("Hamidou Maïga", "male", "ML"),
+    ("Grâce Mukendi", "female", "CD"),
+    ("Ousmane Zongo", "male", "BF"),
+    ("Nadège Kaboré", "female", "BF"),
+    ("Cheikh Ndiaye", "male", "SN"),
+    ("Ramatou Issoufou", "female", "NE"),
+    ("Patrick Adjovi", "male", "BJ"),
+    ("Christelle Yao", "female", "CI"),
+    ("Boubacar Bah", "male", "GN"),
+    ("Linda Fotso", "female", "CM"),
+    ("Sékou Touré", "male", "ML"),
+];
+
+async fn set_profile(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    gender: &str,
+    country: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET gender = $1, country = $2 WHERE id = $3")
+        .bind(gender)
+        .bind(country)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// Loads the demo into an empty database; returns false (and changes nothing) otherwise.
 /// Everything is written in one transaction.
@@ -102,49 +226,60 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     let hash =
         accounts::hash_password(&NewPassword::parse(DEMO_PASSWORD, None).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
     let mut tx = app.db.pool.begin().await?;
-    let org_id: i64 =
-        sqlx::query_scalar("INSERT INTO organisations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind("cfi")
-            .bind("CFI — Agence française de développement médias")
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+    let org_id =
+        programmes::ensure_organisation(&mut tx, "cfi", "CFI — Agence française de développement médias").await?;
     let mut programme_ids = vec![];
     for p in PROGRAMMES {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO programmes (organisation_id, slug, title, mission, summary, start_month, end_month, currency, \
-             budget_estimate_minor, is_public, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'EUR', $8, 1, $9, $9) RETURNING id",
-        )
-        .bind(org_id)
-        .bind(p.slug)
-        .bind(p.title)
-        .bind(p.mission)
-        .bind(p.summary)
-        .bind(p.start)
-        .bind(p.end)
-        .bind(p.budget_minor)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let fields = ProgrammeFields {
+            slug: p.slug.into(),
+            title: p.title.into(),
+            title_en: p.title_en.into(),
+            mission: p.mission.into(),
+            mission_en: p.mission_en.into(),
+            body: p.summary.into(),
+            body_en: p.summary_en.into(),
+            region: p.region.into(),
+            countries: p.countries.into(),
+            themes: p.themes.into(),
+            funders: p.funders.into(),
+            partners: p.partners.into(),
+            start_month: p.start.into(),
+            end_month: p.end.into(),
+            status: "completed".into(),
+            currency: "EUR".into(),
+            budget_estimate_minor: p.budget_minor,
+            budget_public: true,
+            is_public: true,
+        };
+        let id = programmes::insert(&mut tx, org_id, &fields).await?;
         for (year, amount) in p.costs {
-            sqlx::query("INSERT INTO programme_costs (programme_id, year, amount_minor) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(*year)
-                .bind(*amount)
-                .execute(&mut *tx)
-                .await?;
+            programmes::set_cost(&mut tx, id, *year, Some(*amount)).await?;
         }
-        for (pos, (quote, name)) in p.testimonials.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO testimonials (programme_id, quote, person_name, person_role, locale, consent, position) \
-                 VALUES ($1, $2, $3, '', 'fr', 1, $4)",
-            )
-            .bind(id)
-            .bind(*quote)
-            .bind(*name)
-            .bind(pos as i64)
-            .execute(&mut *tx)
-            .await?;
+        for (position, (kind, title, start, end)) in p.phases.iter().enumerate() {
+            let phase =
+                PhaseFields { kind, title, title_en: "", start_date: start, end_date: end, position: position as i64 };
+            programmes::insert_phase(&mut tx, id, &phase).await?;
+        }
+        for (year, category, planned, actual) in p.budget_lines {
+            let line = BudgetLineFields {
+                year: *year,
+                category,
+                planned_minor: *planned,
+                actual_minor: *actual,
+                is_public: true,
+            };
+            programmes::insert_budget_line(&mut tx, id, &line).await?;
+        }
+        for (quote, name) in p.testimonials {
+            let t = TestimonialFields {
+                quote,
+                person_name: name,
+                person_role: "participant·e 2016",
+                person_country: "",
+                locale: "fr",
+                consent: true,
+            };
+            programmes::insert_testimonial(&mut tx, id, &t).await?;
         }
         programme_ids.push(id);
     }
@@ -160,6 +295,11 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             confirmed: true,
         };
         let user_id = accounts::insert_user(&mut tx, acc).await?.ok_or_else(|| anyhow::anyhow!("demo user exists"))?;
+        match email.as_str() {
+            "seynabou@cfi.demo" => set_profile(&mut tx, user_id, "female", "SN").await?,
+            "awanabi@cfi.demo" => set_profile(&mut tx, user_id, "male", "BJ").await?,
+            _ => {}
+        }
         if let Some(role) = role {
             sqlx::query(
                 "INSERT INTO programme_members (programme_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
@@ -171,6 +311,33 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             .execute(&mut *tx)
             .await?;
         }
+    }
+    // The rest of the first cohort (30 selected in 2016), with the gender and country they
+    // declared, so that the indicators have something to show.
+    for (n, (name, gender, country)) in COHORT.iter().enumerate() {
+        let email = Email::parse(&format!("participant{:02}@cfi.demo", n + 3)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let acc = NewAccount {
+            email: &email,
+            name: &name,
+            password_hash: &hash,
+            locale: Locale::Fr,
+            is_admin: false,
+            confirmed: true,
+        };
+        let user_id = accounts::insert_user(&mut tx, acc).await?.ok_or_else(|| anyhow::anyhow!("demo user exists"))?;
+        set_profile(&mut tx, user_id, gender, country).await?;
+        sqlx::query("INSERT INTO programme_members (programme_id, user_id, role, created_at) VALUES ($1, $2, 'participant', $3)")
+            .bind(programme_ids[0])
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    reports::save(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
+    search::index_report(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
+    for id in &programme_ids {
+        search::index_programme(&mut tx, *id).await?;
     }
     tx.commit().await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");

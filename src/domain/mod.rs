@@ -1,12 +1,19 @@
 //! Types and rules of the product. Nothing here touches the network, the disk or a clock:
 //! callers pass "now" in, so every rule is testable without a database.
 
+pub mod budget;
 pub mod email;
+pub mod indicators;
 pub mod locale;
+pub mod markdown;
 pub mod money;
 pub mod password;
 pub mod person;
+pub mod programme;
+pub mod report;
 pub mod role;
+pub mod search;
 pub mod slug;
 pub mod throttle;
 pub mod time;
+pub mod timeline;

@@ -78,6 +78,11 @@ impl I18n {
         s
     }
 
+    /// `tf` with one placeholder, handy in templates: `i.tf1("report.title", "year", y)`.
+    pub fn tf1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tf(key, &[(name, &value.to_string())])
+    }
+
     fn month_name(&self, month: u8) -> &'static str {
         self.t(&format!("month.{month}"))
     }
@@ -150,7 +155,7 @@ mod tests {
         let known: std::collections::HashSet<&str> = keys(Locale::Fr).into_iter().collect();
         let mut missing = vec![];
         for (path, text) in sources {
-            for pat in ["t(\"", "tf(\"", "_key(\""] {
+            for pat in [".t(\"", ".tf(\"", ".tf1(\"", "_key(\""] {
                 for (i, _) in text.match_indices(pat) {
                     let rest = &text[i + pat.len()..];
                     let key = &rest[..rest.find('"').unwrap_or(0)];

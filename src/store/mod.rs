@@ -4,8 +4,11 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod indicators;
 pub mod outbox;
 pub mod programmes;
+pub mod reports;
+pub mod search;
 pub mod sessions;
 pub mod throttle;
 
@@ -31,7 +34,10 @@ pub struct Db {
 }
 
 /// Embedded migrations, applied in order, each in its own transaction.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "foundation", include_str!("../../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
+    (2, "programmes_report", include_str!("../../migrations/0002_programmes_report.sql")),
+];
 
 impl Db {
     /// Opens PostgreSQL when `database_url` is given, else the SQLite file in `data_dir`.

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod pdf;
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -1,36 +1,87 @@
-//! Public programmes through the API.
+//! Programmes, their phases, budgets and testimonials, reports, search and indicators
+//! through the API: the same use cases as the pages.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::ErrorBody;
 use crate::app::App;
-use crate::domain::slug::Slug;
+use crate::domain::locale::Locale;
+use crate::domain::programme::localized;
+use crate::domain::search::Query as SearchQuery;
 use crate::error::{AppError, AppResult};
+use crate::programmes::{self as uc, BudgetLineInput, PhaseInput, ProgrammeInput, TestimonialInput};
 use crate::store::programmes::{self, ProgrammeRow};
+use crate::store::{reports, search};
+use crate::web::context::Ctx;
+use crate::web::extract::ApiJson;
 
 #[derive(Serialize, ToSchema)]
 pub struct Programme {
     pub slug: String,
     pub title: String,
+    pub title_en: String,
     pub mission: String,
-    pub summary: String,
+    pub mission_en: String,
+    /// Markdown.
+    pub body: String,
+    pub body_en: String,
+    pub region: String,
+    pub countries: Vec<String>,
+    pub themes: Vec<String>,
+    pub funders: Vec<String>,
+    pub partners: Vec<String>,
     /// `YYYY-MM`
     pub start_month: String,
     /// `YYYY-MM`
     pub end_month: String,
+    pub status: String,
     pub currency: String,
-    /// Estimated global budget in minor units (cents).
+    /// Estimated global budget in minor units (cents); null when unknown or not public.
     pub budget_estimate_minor: Option<i64>,
+    pub budget_public: bool,
+    pub is_public: bool,
+}
+
+impl Programme {
+    fn new(p: &ProgrammeRow, show_budget: bool) -> Programme {
+        let list = |f: &str| ProgrammeRow::list(f).into_iter().map(str::to_owned).collect();
+        Programme {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            title_en: p.title_en.clone(),
+            mission: p.mission.clone(),
+            mission_en: p.mission_en.clone(),
+            body: p.body.clone(),
+            body_en: p.body_en.clone(),
+            region: p.region.clone(),
+            countries: list(&p.countries),
+            themes: list(&p.themes),
+            funders: list(&p.funders),
+            partners: list(&p.partners),
+            start_month: p.start_month.clone(),
+            end_month: p.end_month.clone(),
+            status: p.status.clone(),
+            currency: p.currency.clone(),
+            budget_estimate_minor: p.budget_estimate_minor.filter(|_| show_budget),
+            budget_public: p.budget_public(),
+            is_public: p.is_public(),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Testimonial {
-    pub quote: String,
-    pub person_name: String,
-    pub person_role: String,
+pub struct Phase {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub title_en: String,
+    pub start_date: String,
+    pub end_date: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -40,51 +91,408 @@ pub struct YearCost {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct BudgetLine {
+    pub id: i64,
+    pub year: i64,
+    pub category: String,
+    pub planned_minor: i64,
+    pub actual_minor: Option<i64>,
+    pub is_public: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Testimonial {
+    pub id: i64,
+    pub quote: String,
+    pub person_name: String,
+    pub person_role: String,
+    pub person_country: String,
+    pub language: String,
+    pub consent: bool,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct ProgrammeDetail {
     #[serde(flatten)]
     pub programme: Programme,
+    pub phases: Vec<Phase>,
     pub full_costs: Vec<YearCost>,
+    pub budget_lines: Vec<BudgetLine>,
+    /// Consented testimonials; managers also see the others, with `consent: false`.
     pub testimonials: Vec<Testimonial>,
 }
 
-impl From<ProgrammeRow> for Programme {
-    fn from(p: ProgrammeRow) -> Self {
-        Programme {
-            slug: p.slug,
-            title: p.title,
-            mission: p.mission,
-            summary: p.summary,
-            start_month: p.start_month,
-            end_month: p.end_month,
-            currency: p.currency,
-            budget_estimate_minor: p.budget_estimate_minor,
-        }
+async fn can_manage(app: &App, ctx: &Ctx, slug: &str) -> bool {
+    match ctx.user.as_deref() {
+        Some(u) => uc::managed(app, u, slug).await.is_ok(),
+        None => false,
     }
 }
 
-/// Public programmes.
-#[utoipa::path(get, path = "/api/v1/programmes", tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
-pub async fn list(State(app): State<App>) -> AppResult<Json<Vec<Programme>>> {
-    Ok(Json(programmes::list_public(&app.db).await?.into_iter().map(Programme::from).collect()))
+async fn detail(app: &App, ctx: &Ctx, slug: &str) -> AppResult<ProgrammeDetail> {
+    let p = uc::visible(app, ctx.user.as_deref(), slug).await?;
+    let manager = can_manage(app, ctx, slug).await;
+    let show_budget = p.budget_public() || manager;
+    let phases = programmes::phases(&app.db, p.id)
+        .await?
+        .into_iter()
+        .map(|ph| Phase {
+            id: ph.id,
+            kind: ph.kind,
+            title: ph.title,
+            title_en: ph.title_en,
+            start_date: ph.start_date,
+            end_date: ph.end_date,
+        })
+        .collect();
+    let full_costs = if show_budget {
+        programmes::costs(&app.db, p.id)
+            .await?
+            .into_iter()
+            .map(|(year, amount_minor)| YearCost { year, amount_minor })
+            .collect()
+    } else {
+        vec![]
+    };
+    let budget_lines = if show_budget {
+        programmes::budget_lines(&app.db, p.id, !manager)
+            .await?
+            .into_iter()
+            .map(|l| BudgetLine {
+                id: l.id,
+                year: l.year,
+                category: l.category,
+                planned_minor: l.planned_minor,
+                actual_minor: l.actual_minor,
+                is_public: l.is_public != 0,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let rows = if manager {
+        programmes::all_testimonials(&app.db, p.id).await?
+    } else {
+        programmes::public_testimonials(&app.db, p.id).await?
+    };
+    let testimonials = rows
+        .into_iter()
+        .map(|t| Testimonial {
+            id: t.id,
+            quote: t.quote,
+            person_name: t.person_name,
+            person_role: t.person_role,
+            person_country: t.person_country,
+            language: t.locale,
+            consent: t.consent != 0,
+        })
+        .collect();
+    Ok(ProgrammeDetail { programme: Programme::new(&p, show_budget), phases, full_costs, budget_lines, testimonials })
 }
 
-/// One public programme with its yearly full costs and consented testimonials.
-#[utoipa::path(get, path = "/api/v1/programmes/{slug}", tag = "programmes",
-    params(("slug" = String, Path)), responses((status = 200, body = ProgrammeDetail), (status = 404, body = ErrorBody)))]
-pub async fn get_one(State(app): State<App>, Path(slug): Path<String>) -> AppResult<Json<ProgrammeDetail>> {
-    let p = programmes::public_by_slug(&app.db, &Slug::parse(&slug).ok_or(AppError::NotFound)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let id = p.id;
-    let full_costs = programmes::costs(&app.db, id)
-        .await?
+/// Public programmes, plus the private ones the caller manages.
+#[utoipa::path(get, path = "/api/v1/programmes", tag = "programmes", responses((status = 200, body = Vec<Programme>)))]
+pub async fn list(State(app): State<App>, ctx: Ctx) -> AppResult<Json<Vec<Programme>>> {
+    let mut rows = programmes::list_public(&app.db).await?;
+    if let Some(u) = ctx.user.as_deref() {
+        for p in programmes::list_managed(&app.db, u.id, u.is_admin()).await? {
+            if !p.is_public() {
+                rows.push(p);
+            }
+        }
+    }
+    Ok(Json(rows.iter().map(|p| Programme::new(p, p.budget_public())).collect()))
+}
+
+/// One programme with its phases, budget and testimonials.
+#[utoipa::path(get, path = "/api/v1/programmes/{slug}", tag = "programmes", params(("slug" = String, Path)),
+    responses((status = 200, body = ProgrammeDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_one(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<ProgrammeDetail>> {
+    Ok(Json(detail(&app, &ctx, &slug).await?))
+}
+
+/// Create a programme (administrators).
+#[utoipa::path(post, path = "/api/v1/programmes", tag = "programmes", request_body = ProgrammeInput, security(("session" = []), ("token" = [])),
+    responses((status = 201, body = ProgrammeDetail), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(State(app): State<App>, ctx: Ctx, ApiJson(input): ApiJson<ProgrammeInput>) -> AppResult<Response> {
+    let p = uc::create(&app, ctx.require_user()?, &input).await?;
+    Ok((StatusCode::CREATED, Json(detail(&app, &ctx, &p.slug).await?)).into_response())
+}
+
+/// Replace the editable fields of a programme (its managers and administrators).
+#[utoipa::path(put, path = "/api/v1/programmes/{slug}", tag = "programmes", params(("slug" = String, Path)), request_body = ProgrammeInput,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = ProgrammeDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<ProgrammeInput>,
+) -> AppResult<Json<ProgrammeDetail>> {
+    let p = uc::update(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok(Json(detail(&app, &ctx, &p.slug).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Add a phase.
+#[utoipa::path(post, path = "/api/v1/programmes/{slug}/phases", tag = "programmes", params(("slug" = String, Path)), request_body = PhaseInput,
+    security(("session" = []), ("token" = [])), responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_phase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<PhaseInput>,
+) -> AppResult<Response> {
+    let id = uc::add_phase(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Remove a phase.
+#[utoipa::path(delete, path = "/api/v1/programmes/{slug}/phases/{id}", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete_phase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<StatusCode> {
+    uc::delete_phase(&app, ctx.require_user()?, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CostRequest {
+    /// e.g. `55 000`
+    pub amount: String,
+}
+
+/// Set the full costs of a year.
+#[utoipa::path(put, path = "/api/v1/programmes/{slug}/costs/{year}", tag = "programmes", params(("slug" = String, Path), ("year" = String, Path)),
+    request_body = CostRequest, security(("session" = []), ("token" = [])), responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn set_cost(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, year)): Path<(String, String)>,
+    ApiJson(r): ApiJson<CostRequest>,
+) -> AppResult<StatusCode> {
+    if r.amount.trim().is_empty() {
+        return Err(AppError::field("amount", "error.field.required"));
+    }
+    uc::set_cost(&app, ctx.require_user()?, &slug, &year, &r.amount).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove the full costs of a year.
+#[utoipa::path(delete, path = "/api/v1/programmes/{slug}/costs/{year}", tag = "programmes", params(("slug" = String, Path), ("year" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn delete_cost(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, year)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    uc::set_cost(&app, ctx.require_user()?, &slug, &year, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a budget line.
+#[utoipa::path(post, path = "/api/v1/programmes/{slug}/budget-lines", tag = "programmes", params(("slug" = String, Path)), request_body = BudgetLineInput,
+    security(("session" = []), ("token" = [])), responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_budget_line(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<BudgetLineInput>,
+) -> AppResult<Response> {
+    let id = uc::add_budget_line(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Remove a budget line.
+#[utoipa::path(delete, path = "/api/v1/programmes/{slug}/budget-lines/{id}", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete_budget_line(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<StatusCode> {
+    uc::delete_budget_line(&app, ctx.require_user()?, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a testimonial.
+#[utoipa::path(post, path = "/api/v1/programmes/{slug}/testimonials", tag = "programmes", params(("slug" = String, Path)), request_body = TestimonialInput,
+    security(("session" = []), ("token" = [])), responses((status = 201, body = Created), (status = 422, body = ErrorBody)))]
+pub async fn add_testimonial(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<TestimonialInput>,
+) -> AppResult<Response> {
+    let id = uc::add_testimonial(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentRequest {
+    pub consent: bool,
+}
+
+/// Record whether the author consents to publication.
+#[utoipa::path(patch, path = "/api/v1/programmes/{slug}/testimonials/{id}", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    request_body = ConsentRequest, security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn set_consent(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(r): ApiJson<ConsentRequest>,
+) -> AppResult<StatusCode> {
+    uc::set_testimonial_consent(&app, ctx.require_user()?, &slug, id, r.consent).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Remove a testimonial.
+#[utoipa::path(delete, path = "/api/v1/programmes/{slug}/testimonials/{id}", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete_testimonial(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<StatusCode> {
+    uc::delete_testimonial(&app, ctx.require_user()?, &slug, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Report {
+    pub year: i64,
+    /// Markdown.
+    pub foreword: String,
+    pub foreword_en: String,
+    /// Public programmes active that year.
+    #[serde(default)]
+    pub programmes: Vec<String>,
+}
+
+/// A year's report: foreword and programmes.
+#[utoipa::path(get, path = "/api/v1/reports/{year}", tag = "reports", params(("year" = i64, Path)),
+    responses((status = 200, body = Report), (status = 404, body = ErrorBody)))]
+pub async fn get_report(State(app): State<App>, Path(year): Path<i64>) -> AppResult<Json<Report>> {
+    let f = reports::get(&app.db, year).await?;
+    let progs: Vec<String> = programmes::public_active_in(&app.db, year).await?.into_iter().map(|p| p.slug).collect();
+    if f.is_none() && progs.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let f = f.unwrap_or_default();
+    Ok(Json(Report { year, foreword: f.foreword, foreword_en: f.foreword_en, programmes: progs }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportRequest {
+    #[serde(default)]
+    pub foreword: String,
+    #[serde(default)]
+    pub foreword_en: String,
+}
+
+/// Write a year's foreword (administrators).
+#[utoipa::path(put, path = "/api/v1/reports/{year}", tag = "reports", params(("year" = i64, Path)), request_body = ReportRequest,
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_report(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    ApiJson(r): ApiJson<ReportRequest>,
+) -> AppResult<StatusCode> {
+    uc::save_report(&app, ctx.require_user()?, year, &r.foreword, &r.foreword_en).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SearchParams {
+    /// Words to look for (200 characters at most).
+    pub q: String,
+    /// From 1.
+    pub page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    /// programme, testimonial or report
+    pub kind: String,
+    pub title: String,
+    pub url: String,
+    /// HTML: the matching words are wrapped in `<mark>`; everything else is escaped.
+    pub snippet: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub results: Vec<SearchHit>,
+}
+
+/// Full-text search over public programmes, testimonials and reports (French and English).
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
+pub async fn search_api(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> AppResult<Json<SearchResults>> {
+    let q = SearchQuery::parse(&p.q).map_err(|e| AppError::field("q", e.message_key()))?;
+    let page = p.page.unwrap_or(1).clamp(1, 1000);
+    let (hits, total) = search::query(&app.db, &q, page - 1).await?;
+    let en = ctx.locale == Locale::En;
+    let results = hits
         .into_iter()
-        .map(|(year, amount_minor)| YearCost { year, amount_minor })
+        .map(|h| SearchHit {
+            kind: h.kind.clone(),
+            title: localized(&h.title, &h.title_en, en).to_owned(),
+            snippet: crate::domain::search::snippet(localized(&h.body, &h.body_en, en), &q, 30),
+            url: h.url,
+        })
         .collect();
-    let testimonials = programmes::public_testimonials(&app.db, id)
-        .await?
-        .into_iter()
-        .map(|t| Testimonial { quote: t.quote, person_name: t.person_name, person_role: t.person_role })
-        .collect();
-    Ok(Json(ProgrammeDetail { programme: p.into(), full_costs, testimonials }))
+    Ok(Json(SearchResults { total, page, pages: (total + search::PAGE_SIZE - 1) / search::PAGE_SIZE, results }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorCount {
+    pub programme: String,
+    pub year: i64,
+    /// applicants, selected, completed or certified
+    pub stage: String,
+    /// female, male, other or undisclosed
+    pub gender: String,
+    /// ISO code, empty when not stated.
+    pub country: String,
+    pub people: i64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct YearQuery {
+    pub year: Option<i64>,
+}
+
+/// Counts of people per programme, year, stage, gender and country (no personal data).
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "reports", params(YearQuery), responses((status = 200, body = Vec<IndicatorCount>)))]
+pub async fn indicators(State(app): State<App>, Query(q): Query<YearQuery>) -> AppResult<Json<Vec<IndicatorCount>>> {
+    let (counts, _) = crate::web::pages::indicators::counts(&app, q.year.filter(|y| (1990..=2100).contains(y))).await?;
+    Ok(Json(
+        counts
+            .into_iter()
+            .map(|c| IndicatorCount {
+                programme: c.programme,
+                year: c.year,
+                stage: c.stage.code().into(),
+                gender: c.gender.code().into(),
+                country: c.country,
+                people: c.people,
+            })
+            .collect(),
+    ))
 }

@@ -7,10 +7,14 @@ use axum::response::Response;
 
 use super::{html, PageCtx};
 use crate::app::App;
+use crate::domain::budget::{self, format_amount};
+use crate::domain::locale::Locale;
+use crate::domain::markdown;
 use crate::domain::money::{Currency, Money};
-use crate::domain::slug::Slug;
+use crate::domain::programme::{localized, Country, PhaseKind, Theme};
 use crate::domain::time::YearMonth;
-use crate::error::{AppError, AppResult};
+use crate::domain::timeline::{self, Timeline};
+use crate::error::AppResult;
 use crate::i18n::I18n;
 use crate::store::programmes::{self, ProgrammeRow, TestimonialRow};
 use crate::web::context::Ctx;
@@ -32,12 +36,13 @@ pub fn calendar(i: I18n, p: &ProgrammeRow) -> String {
 }
 
 impl ProgrammeCard {
-    fn new(i: I18n, p: &ProgrammeRow) -> ProgrammeCard {
+    pub fn new(i: I18n, p: &ProgrammeRow) -> ProgrammeCard {
+        let en = i.locale == Locale::En;
         ProgrammeCard {
             slug: p.slug.clone(),
-            title: p.title.clone(),
-            mission: p.mission.clone(),
-            summary: excerpt(&p.summary, 220),
+            title: localized(&p.title, &p.title_en, en).to_owned(),
+            mission: localized(&p.mission, &p.mission_en, en).to_owned(),
+            summary: excerpt(&markdown::plain_text(localized(&p.body, &p.body_en, en)), 220),
             calendar: calendar(i, p),
         }
     }
@@ -66,30 +71,132 @@ pub async fn index(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
     Ok(html(StatusCode::OK, HomePage { page: PageCtx::new(&ctx, i.t("home.title")), programmes }))
 }
 
+pub fn compact(i: I18n, minor: i64, currency: &str) -> String {
+    Money::new(minor, Currency::parse(currency).unwrap_or(Currency::Eur)).compact(i.locale == Locale::Fr)
+}
+
+pub struct BudgetRow {
+    pub year: i64,
+    pub category: String,
+    pub planned: String,
+    pub actual: String,
+}
+
+pub struct BudgetTable {
+    pub rows: Vec<BudgetRow>,
+    pub planned: String,
+    pub actual: String,
+    pub variance: String,
+}
+
+pub fn budget_table(i: I18n, lines: &[programmes::BudgetLineRow]) -> Option<BudgetTable> {
+    if lines.is_empty() {
+        return None;
+    }
+    let fr = i.locale == Locale::Fr;
+    let domain_lines: Vec<budget::Line> = lines
+        .iter()
+        .map(|l| budget::Line {
+            year: l.year,
+            category: l.category.clone(),
+            planned: l.planned_minor,
+            actual: l.actual_minor,
+        })
+        .collect();
+    let (_, all) = budget::totals(&domain_lines);
+    let variance = match all.variance_per_mille() {
+        Some(pm) => format!(
+            "{} ({}{}{} %)",
+            format_amount(all.variance(), fr),
+            if pm >= 0 { "+" } else { "" },
+            pm / 10,
+            if fr { format!(",{}", (pm % 10).abs()) } else { format!(".{}", (pm % 10).abs()) }
+        ),
+        None => "—".into(),
+    };
+    Some(BudgetTable {
+        rows: lines
+            .iter()
+            .map(|l| BudgetRow {
+                year: l.year,
+                category: l.category.clone(),
+                planned: format_amount(l.planned_minor, fr),
+                actual: l.actual_minor.map(|a| format_amount(a, fr)).unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
+        planned: format_amount(all.planned, fr),
+        actual: format_amount(all.actual, fr),
+        variance,
+    })
+}
+
+pub fn timeline_of(i: I18n, phases: &[programmes::PhaseRow]) -> Option<Timeline> {
+    let en = i.locale == Locale::En;
+    let rows: Vec<(String, jiff::civil::Date, jiff::civil::Date)> = phases
+        .iter()
+        .filter_map(|p| {
+            let kind = PhaseKind::parse(&p.kind).map(|k| i.t(&k.label_key())).unwrap_or("");
+            let title = localized(&p.title, &p.title_en, en);
+            let label = if title.is_empty() { kind.to_owned() } else { title.to_owned() };
+            Some((label, p.start_date.parse().ok()?, p.end_date.parse().ok()?))
+        })
+        .collect();
+    timeline::layout(&rows)
+}
+
+pub struct PhaseView {
+    pub kind: &'static str,
+    pub title: String,
+    pub dates: String,
+}
+
 #[derive(Template)]
 #[template(path = "programme.html")]
 struct ProgrammePage {
     page: PageCtx,
     p: ProgrammeRow,
+    title: String,
+    mission: String,
+    body_html: String,
     calendar: String,
+    themes: Vec<&'static str>,
+    countries: Vec<&'static str>,
+    funders: Vec<String>,
+    partners: Vec<String>,
     budget: Option<String>,
     costs: Vec<(i64, String)>,
+    budget_table: Option<BudgetTable>,
+    timeline: Option<Timeline>,
+    phases: Vec<PhaseView>,
     testimonials: Vec<TestimonialRow>,
     others: Vec<ProgrammeCard>,
+    can_edit: bool,
 }
 
 pub async fn programme(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let i = ctx.i18n();
-    let p = programmes::public_by_slug(&app.db, &Slug::parse(&slug).ok_or(AppError::NotFound)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let currency = Currency::parse(&p.currency).unwrap_or(Currency::Eur);
-    let comma = i.locale == crate::domain::locale::Locale::Fr;
-    let budget = p.budget_estimate_minor.map(|m| Money::new(m, currency).compact(comma));
-    let costs = programmes::costs(&app.db, p.id)
-        .await?
-        .into_iter()
-        .map(|(y, m)| (y, Money::new(m, currency).compact(comma)))
+    let en = i.locale == Locale::En;
+    let p = crate::programmes::visible(&app, ctx.user.as_deref(), &slug).await?;
+    let can_edit = match ctx.user.as_deref() {
+        Some(u) => crate::programmes::managed(&app, u, &slug).await.is_ok(),
+        None => false,
+    };
+    let show_budget = p.budget_public() || can_edit;
+    let budget = p.budget_estimate_minor.filter(|_| show_budget).map(|m| compact(i, m, &p.currency));
+    let costs = if show_budget {
+        programmes::costs(&app.db, p.id).await?.into_iter().map(|(y, m)| (y, compact(i, m, &p.currency))).collect()
+    } else {
+        vec![]
+    };
+    let lines = if show_budget { programmes::budget_lines(&app.db, p.id, !can_edit).await? } else { vec![] };
+    let phase_rows = programmes::phases(&app.db, p.id).await?;
+    let phases = phase_rows
+        .iter()
+        .map(|ph| PhaseView {
+            kind: PhaseKind::parse(&ph.kind).map(|k| i.t(&k.label_key())).unwrap_or(""),
+            title: localized(&ph.title, &ph.title_en, en).to_owned(),
+            dates: format!("{} → {}", ph.start_date, ph.end_date),
+        })
         .collect();
     let testimonials = programmes::public_testimonials(&app.db, p.id).await?;
     let others = programmes::list_public(&app.db)
@@ -99,16 +206,36 @@ pub async fn programme(State(app): State<App>, ctx: Ctx, Path(slug): Path<String
         .take(3)
         .map(|o| ProgrammeCard::new(i, o))
         .collect();
+    let title = localized(&p.title, &p.title_en, en).to_owned();
     Ok(html(
         StatusCode::OK,
         ProgrammePage {
-            page: PageCtx::new(&ctx, &p.title),
+            page: PageCtx::new(&ctx, &title),
+            mission: localized(&p.mission, &p.mission_en, en).to_owned(),
+            body_html: markdown::to_html(localized(&p.body, &p.body_en, en)),
             calendar: calendar(i, &p),
-            p,
+            themes: ProgrammeRow::list(&p.themes)
+                .iter()
+                .filter_map(|t| Theme::parse(t))
+                .map(|t| i.t(&t.label_key()))
+                .collect(),
+            countries: ProgrammeRow::list(&p.countries)
+                .iter()
+                .filter_map(|c| Country::parse(c))
+                .map(|c| c.name(en))
+                .collect(),
+            funders: ProgrammeRow::list(&p.funders).into_iter().map(str::to_owned).collect(),
+            partners: ProgrammeRow::list(&p.partners).into_iter().map(str::to_owned).collect(),
             budget,
             costs,
+            budget_table: budget_table(i, &lines),
+            timeline: timeline_of(i, &phase_rows),
+            phases,
             testimonials,
             others,
+            can_edit,
+            title,
+            p,
         },
     ))
 }

@@ -3,6 +3,9 @@
 
 pub mod account;
 pub mod home;
+pub mod indicators;
+pub mod report;
+pub mod search;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -33,6 +36,12 @@ pub fn router() -> Router<App> {
         .route("/compte/jetons", post(account::create_token))
         .route("/compte/jetons/{id}/revoquer", post(account::revoke_token))
         .route("/langue", post(account::switch_language))
+        .route("/recherche", get(search::search_page))
+        .route("/rapport", get(report::index))
+        .route("/rapport/{file}", get(report::year))
+        .route("/indicateurs", get(indicators::page))
+        .route("/indicateurs.csv", get(indicators::csv))
+        .route("/indicateurs.xlsx", get(indicators::xlsx))
 }
 
 /// What the layout needs on every page.
