@@ -21,6 +21,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod media;
 pub mod programmes;
 pub mod server;
 pub mod store;

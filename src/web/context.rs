@@ -108,6 +108,19 @@ async fn check_form_csrf(req: Request, expected: &str) -> Result<Request, AppErr
     if header_ok {
         return Ok(req);
     }
+    // A file upload without JavaScript cannot set a header: its form carries the token in
+    // its action address instead (same origin, never sent to another site).
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let in_query = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned())
+        });
+        return if in_query.is_some_and(|v| ct_eq(&v, expected)) { Ok(req) } else { Err(AppError::Csrf) };
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

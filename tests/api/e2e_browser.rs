@@ -131,3 +131,46 @@ async fn a_person_registers_confirms_signs_in_and_switches_to_english_in_a_real_
 
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_edits_a_programme_and_finds_it_by_search_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&app.url("/connexion")).await.unwrap();
+    fill(&c, "#email", "responsable@cfi.demo").await;
+    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//h1[contains(., 'Mon compte')]")).await.unwrap();
+
+    // From the account page to the programme's edit form.
+    c.find(Locator::Css("main a[href='/gestion']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("main a[href='/gestion/programmes/connexions-citoyennes']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mission = c.wait().for_element(Locator::Css("#mission")).await.unwrap();
+    mission.clear().await.unwrap();
+    mission.send_keys("Faire pousser des projets citoyens comme des baobabs").await.unwrap();
+    c.find(Locator::Css("main form.wide button")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//p[@role='status' and contains(., 'Modifications enregistrées')]"))
+        .await
+        .unwrap();
+
+    // A visitor's search finds it at once.
+    c.find(Locator::Css("header a[href='/recherche']")).await.unwrap().click().await.unwrap();
+    fill(&c, "#q", "baobab").await;
+    c.find(Locator::Css("main form[role=search] button")).await.unwrap().click().await.unwrap();
+    let link =
+        c.wait().for_element(Locator::Css("ol.results a[href='/programmes/connexions-citoyennes']")).await.unwrap();
+    assert!(text_of_page(&c).await.contains("baobabs"));
+    link.click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//p[@class='mission' and contains(., 'baobabs')]")).await.unwrap();
+    c.close().await.unwrap();
+}

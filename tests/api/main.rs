@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod manage;
+
 mod accounts_api;
 mod accounts_pages;
 mod bad_input;

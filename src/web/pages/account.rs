@@ -312,6 +312,7 @@ struct AccountPage {
     email: String,
     member_since: String,
     is_admin: bool,
+    manages: bool,
     roles: Vec<(String, String, &'static str)>,
     locale: &'static str,
     zone: String,
@@ -331,8 +332,9 @@ pub struct DoneQuery {
 async fn account_page(app: &App, ctx: &Ctx, done: Option<&'static str>) -> AppResult<AccountPage> {
     let user = ctx.require_user()?;
     let i = ctx.i18n();
-    let roles = account_store::memberships(&app.db, user.id)
-        .await?
+    let memberships = account_store::memberships(&app.db, user.id).await?;
+    let manages = user.is_admin() || memberships.iter().any(|(_, _, role)| role == "manager");
+    let roles = memberships
         .into_iter()
         .map(|(slug, title, role)| {
             let label = ProgrammeRole::parse(&role).map(|r| i.t(r.label_key())).unwrap_or("");
@@ -358,6 +360,7 @@ async fn account_page(app: &App, ctx: &Ctx, done: Option<&'static str>) -> AppRe
         email: user.email.clone(),
         member_since: i.datetime(user.created_at, &ctx.zone),
         is_admin: user.is_admin(),
+        manages,
         roles,
         locale: user.locale().code(),
         zone: user.time_zone.clone(),

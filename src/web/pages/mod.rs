@@ -4,6 +4,7 @@
 pub mod account;
 pub mod home;
 pub mod indicators;
+pub mod manage;
 pub mod report;
 pub mod search;
 
@@ -42,6 +43,25 @@ pub fn router() -> Router<App> {
         .route("/indicateurs", get(indicators::page))
         .route("/indicateurs.csv", get(indicators::csv))
         .route("/indicateurs.xlsx", get(indicators::xlsx))
+        .route("/media/{file}", get(crate::media::serve))
+        .route("/gestion", get(manage::index))
+        .route("/gestion/programmes", post(manage::create))
+        .route("/gestion/programmes/nouveau", get(manage::new_form))
+        .route("/gestion/programmes/{slug}", get(manage::edit_form).post(manage::update))
+        .route("/gestion/programmes/{slug}/etapes", post(manage::add_phase))
+        .route("/gestion/programmes/{slug}/etapes/{id}/supprimer", post(manage::delete_phase))
+        .route("/gestion/programmes/{slug}/couts", post(manage::set_cost))
+        .route("/gestion/programmes/{slug}/budget", post(manage::add_budget_line))
+        .route("/gestion/programmes/{slug}/budget/{id}/supprimer", post(manage::delete_budget_line))
+        .route("/gestion/programmes/{slug}/temoignages", post(manage::add_testimonial))
+        .route("/gestion/programmes/{slug}/temoignages/{id}/consentement", post(manage::set_consent))
+        .route("/gestion/programmes/{slug}/temoignages/{id}/supprimer", post(manage::delete_testimonial))
+        .route(
+            "/gestion/programmes/{slug}/couverture",
+            post(manage::upload_cover)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
+        )
+        .route("/gestion/rapports/{year}", get(manage::report_form).post(manage::save_report))
 }
 
 /// What the layout needs on every page.
@@ -52,6 +72,7 @@ pub struct PageCtx {
     pub csrf: String,
     pub path: String,
     pub user_name: Option<String>,
+    pub is_admin: bool,
 }
 
 impl PageCtx {
@@ -63,6 +84,7 @@ impl PageCtx {
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
             user_name: ctx.user.as_ref().map(|u| u.name.clone()),
+            is_admin: ctx.user.as_ref().is_some_and(|u| u.is_admin()),
         }
     }
 

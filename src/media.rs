@@ -1,0 +1,127 @@
+//! Images: uploads are checked (real JPEG, PNG or WebP, size and dimension limits), turned
+//! into one light JPEG variant (at most 480×270) and stored under `DATA_DIR/media` with a
+//! content-hashed name. Pages only ever load the light variant.
+
+use std::io::Cursor;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::store::accounts::UserRow;
+
+/// Largest upload accepted, in bytes.
+pub const MAX_UPLOAD: usize = 8 * 1024 * 1024;
+const MAX_SIDE: u32 = 8000;
+
+/// The light variant of an uploaded image, or the catalogue key of what is wrong with it.
+pub fn light_variant(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
+    if bytes.len() > MAX_UPLOAD {
+        return Err("error.image.too_big");
+    }
+    let mut reader =
+        image::ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| "error.image.not_an_image")?;
+    match reader.format() {
+        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP) => {}
+        _ => return Err("error.image.not_an_image"),
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => "error.image.too_big",
+        _ => "error.image.unreadable",
+    })?;
+    let small = img.thumbnail(480, 270).to_rgb8();
+    let mut out = vec![];
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60)
+        .encode_image(&small)
+        .map_err(|_| "error.image.unreadable")?;
+    Ok(out)
+}
+
+/// Replaces a programme's cover image.
+pub async fn set_cover(app: &App, user: &UserRow, slug: &str, bytes: &[u8]) -> AppResult<()> {
+    let p = crate::programmes::managed(app, user, slug).await?;
+    let data = bytes.to_vec();
+    let variant = tokio::task::spawn_blocking(move || light_variant(&data))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|k| AppError::field("cover", k))?;
+    let digest = Sha256::digest(&variant);
+    let name =
+        format!("{}-{:02x}{:02x}{:02x}{:02x}{:02x}.jpg", p.slug, digest[0], digest[1], digest[2], digest[3], digest[4]);
+    let dir = app.cfg.data_dir.join("media");
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    // Write then rename, so a reader never sees half a file.
+    let tmp = dir.join(format!(".{name}.tmp"));
+    tokio::fs::write(&tmp, &variant).await.map_err(|e| AppError::Internal(e.into()))?;
+    tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut tx = app.db.pool.begin().await?;
+    crate::store::programmes::set_cover(&mut tx, p.id, Some(&name)).await?;
+    tx.commit().await?;
+    if let Some(old) = p.cover_image.filter(|o| *o != name) {
+        let _ = tokio::fs::remove_file(dir.join(old)).await;
+    }
+    Ok(())
+}
+
+fn safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
+/// `GET /media/{file}`: a stored light variant, cached for good (names change with content).
+pub async fn serve(State(app): State<App>, Path(file): Path<String>) -> Response {
+    if !safe_name(&file) {
+        return AppError::NotFound.into_response();
+    }
+    match tokio::fs::read(app.cfg.data_dir.join("media").join(&file)).await {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => AppError::NotFound.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
+        let mut out = vec![];
+        img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn images_become_a_light_jpeg() {
+        let v = light_variant(&png(1600, 900)).unwrap();
+        let back = image::load_from_memory(&v).unwrap();
+        assert_eq!((back.width(), back.height()), (480, 270));
+        assert!(v.len() < 30 * 1024, "light: {} bytes", v.len());
+    }
+
+    #[test]
+    fn what_is_not_an_image_is_refused() {
+        assert_eq!(light_variant(b"<svg onload=alert(1)>"), Err("error.image.not_an_image"));
+        assert_eq!(light_variant(b"GIF89a...."), Err("error.image.not_an_image"));
+        let mut truncated = png(100, 100);
+        truncated.truncate(60);
+        assert_eq!(light_variant(&truncated), Err("error.image.unreadable"));
+        assert!(
+            !safe_name("../etc/passwd") && !safe_name(".hidden") && safe_name("connexions-citoyennes-0a1b2c3d4e.jpg")
+        );
+    }
+}

@@ -1,0 +1,518 @@
+//! "Gestion": where administrators and programme managers edit programmes, their phases,
+//! budgets, testimonials and cover images, and the report forewords. Plain HTML forms: no
+//! JavaScript needed. Every form re-renders with the typed values and the problems on error.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{html, see_other, FormState, PageCtx};
+use crate::app::App;
+use crate::domain::budget::format_amount;
+use crate::domain::programme::{PhaseKind, Status, Theme, COUNTRIES};
+use crate::error::{AppError, AppResult};
+use crate::i18n::I18n;
+use crate::programmes::{self as uc, BudgetLineInput, PhaseInput, ProgrammeInput, TestimonialInput};
+use crate::store::accounts::UserRow;
+use crate::store::programmes::{self, BudgetLineRow, PhaseRow, ProgrammeRow, TestimonialRow};
+use crate::store::reports;
+use crate::web::context::Ctx;
+
+fn user(ctx: &Ctx) -> AppResult<&UserRow> {
+    ctx.require_user()
+}
+
+/// The pairs of a url-encoded body (repeated keys kept, as checkboxes send them).
+fn pairs(body: &Bytes) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn get(p: &[(String, String)], key: &str) -> String {
+    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+fn flag(p: &[(String, String)], key: &str) -> bool {
+    p.iter().any(|(k, v)| k == key && (v == "1" || v == "on" || v == "true"))
+}
+
+pub fn programme_input(p: &[(String, String)]) -> ProgrammeInput {
+    ProgrammeInput {
+        slug: get(p, "slug"),
+        title: get(p, "title"),
+        title_en: get(p, "title_en"),
+        mission: get(p, "mission"),
+        mission_en: get(p, "mission_en"),
+        body: get(p, "body"),
+        body_en: get(p, "body_en"),
+        region: get(p, "region"),
+        countries: get(p, "countries"),
+        themes: p.iter().filter(|(k, _)| k == "themes").map(|(_, v)| v.clone()).collect(),
+        funders: get(p, "funders"),
+        partners: get(p, "partners"),
+        start_month: get(p, "start_month"),
+        end_month: get(p, "end_month"),
+        status: get(p, "status"),
+        currency: get(p, "currency"),
+        budget_estimate: get(p, "budget_estimate"),
+        budget_public: flag(p, "budget_public"),
+        is_public: flag(p, "is_public"),
+    }
+}
+
+// ------------------------------------------------------------------ dashboard
+
+#[derive(Template)]
+#[template(path = "manage_index.html")]
+struct IndexPage {
+    page: PageCtx,
+    programmes: Vec<ProgrammeRow>,
+    is_admin: bool,
+    years: Vec<i64>,
+}
+
+pub async fn index(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
+    let Some(u) = ctx.user.as_deref() else { return Ok(see_other("/connexion?next=/gestion")) };
+    let i = ctx.i18n();
+    let programmes = programmes::list_managed(&app.db, u.id, u.is_admin()).await?;
+    if programmes.is_empty() && !u.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let years = super::report::report_years(&app).await?;
+    Ok(html(
+        StatusCode::OK,
+        IndexPage { page: PageCtx::new(&ctx, i.t("manage.title")), programmes, is_admin: u.is_admin(), years },
+    ))
+}
+
+// ------------------------------------------------------------------ programme form
+
+pub struct Choice {
+    pub code: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn themes(i: I18n, selected: &[String]) -> Vec<Choice> {
+    let chosen: Vec<&str> = selected.iter().flat_map(|s| s.split(',')).map(str::trim).collect();
+    Theme::ALL
+        .iter()
+        .map(|t| Choice { code: t.code(), label: i.t(&t.label_key()).to_owned(), selected: chosen.contains(&t.code()) })
+        .collect()
+}
+
+fn statuses(i: I18n, current: &str) -> Vec<Choice> {
+    Status::ALL
+        .iter()
+        .map(|s| Choice { code: s.code(), label: i.t(&s.label_key()).to_owned(), selected: s.code() == current })
+        .collect()
+}
+
+fn phase_kinds(i: I18n, current: &str) -> Vec<Choice> {
+    PhaseKind::ALL
+        .iter()
+        .map(|k| Choice { code: k.code(), label: i.t(&k.label_key()).to_owned(), selected: k.code() == current })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "manage_programme.html")]
+struct ProgrammeForm {
+    page: PageCtx,
+    /// None when creating.
+    existing: Option<ProgrammeRow>,
+    v: ProgrammeInput,
+    form: FormState,
+    themes: Vec<Choice>,
+    statuses: Vec<Choice>,
+    countries_help: String,
+    done: Option<&'static str>,
+    // Sections of an existing programme.
+    phases: Vec<PhaseRow>,
+    phase: PhaseInput,
+    phase_form: FormState,
+    phase_kinds: Vec<Choice>,
+    costs: Vec<(i64, String)>,
+    cost_year: String,
+    cost_amount: String,
+    cost_form: FormState,
+    lines: Vec<BudgetLineRow>,
+    line: BudgetLineInput,
+    line_form: FormState,
+    testimonials: Vec<TestimonialRow>,
+    testimonial: TestimonialInput,
+    testimonial_form: FormState,
+    cover_form: FormState,
+}
+
+impl ProgrammeForm {
+    fn amount(&self, minor: &i64) -> String {
+        format_amount(*minor, self.page.i.locale == crate::domain::locale::Locale::Fr)
+    }
+    fn opt_amount(&self, minor: &Option<i64>) -> String {
+        minor.map(|m| self.amount(&m)).unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn form_page(
+    app: &App,
+    ctx: &Ctx,
+    existing: Option<ProgrammeRow>,
+    v: ProgrammeInput,
+) -> AppResult<ProgrammeForm> {
+    let i = ctx.i18n();
+    let (phases, costs, lines, testimonials) = match &existing {
+        Some(p) => (
+            programmes::phases(&app.db, p.id).await?,
+            programmes::costs(&app.db, p.id).await?,
+            programmes::budget_lines(&app.db, p.id, false).await?,
+            programmes::all_testimonials(&app.db, p.id).await?,
+        ),
+        None => (vec![], vec![], vec![], vec![]),
+    };
+    let fr = i.locale == crate::domain::locale::Locale::Fr;
+    let title = match &existing {
+        Some(p) => i.tf1("manage.edit_title", "title", &p.title),
+        None => i.t("manage.new_programme").to_owned(),
+    };
+    Ok(ProgrammeForm {
+        page: PageCtx::new(ctx, &title),
+        themes: themes(i, &v.themes),
+        statuses: statuses(i, &v.status),
+        countries_help: COUNTRIES
+            .iter()
+            .map(|(c, f, e)| format!("{c} {}", if fr { f } else { e }))
+            .collect::<Vec<_>>()
+            .join(", "),
+        existing,
+        v,
+        form: FormState::default(),
+        done: None,
+        phases,
+        phase: PhaseInput::default(),
+        phase_form: FormState::default(),
+        phase_kinds: phase_kinds(i, ""),
+        costs: costs.into_iter().map(|(y, m)| (y, format_amount(m, fr))).collect(),
+        cost_year: String::new(),
+        cost_amount: String::new(),
+        cost_form: FormState::default(),
+        lines,
+        line: BudgetLineInput { is_public: true, ..Default::default() },
+        line_form: FormState::default(),
+        testimonials,
+        testimonial: TestimonialInput { language: "fr".into(), ..Default::default() },
+        testimonial_form: FormState::default(),
+        cover_form: FormState::default(),
+    })
+}
+
+fn is_form_error(e: &AppError) -> bool {
+    matches!(e, AppError::Invalid(_) | AppError::Conflict { .. })
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
+    if !user(&ctx)?.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let v =
+        ProgrammeInput { status: "active".into(), currency: "EUR".into(), budget_public: true, ..Default::default() };
+    Ok(html(StatusCode::OK, form_page(&app, &ctx, None, v).await?))
+}
+
+pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let input = programme_input(&pairs(&body));
+    match uc::create(&app, user(&ctx)?, &input).await {
+        Ok(p) => Ok(see_other(&format!("/gestion/programmes/{}?fait=cree", p.slug))),
+        Err(e) if is_form_error(&e) => {
+            let mut page = form_page(&app, &ctx, None, input).await?;
+            page.form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    fait: Option<String>,
+}
+
+fn done_key(d: &Done) -> Option<&'static str> {
+    match d.fait.as_deref() {
+        Some("cree") => Some("manage.done.created"),
+        Some("enregistre") => Some("manage.done.saved"),
+        Some("etape") => Some("manage.done.phase"),
+        Some("cout") => Some("manage.done.cost"),
+        Some("budget") => Some("manage.done.budget"),
+        Some("temoignage") => Some("manage.done.testimonial"),
+        Some("couverture") => Some("manage.done.cover"),
+        Some("supprime") => Some("manage.done.deleted"),
+        _ => None,
+    }
+}
+
+pub async fn edit_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(d): Query<Done>,
+) -> AppResult<Response> {
+    let p = uc::managed(&app, user(&ctx)?, &slug).await?;
+    let v = ProgrammeInput::from_row(&p);
+    let mut page = form_page(&app, &ctx, Some(p), v).await?;
+    page.done = done_key(&d);
+    Ok(html(StatusCode::OK, page))
+}
+
+/// Re-renders the edit page of `slug` with one section's problem shown.
+async fn edit_with_error(
+    app: &App,
+    ctx: &Ctx,
+    slug: &str,
+    e: AppError,
+    set: impl FnOnce(&mut ProgrammeForm, FormState),
+) -> AppResult<Response> {
+    if !is_form_error(&e) {
+        return Err(e);
+    }
+    let p = uc::managed(app, user(ctx)?, slug).await?;
+    let v = ProgrammeInput::from_row(&p);
+    let mut page = form_page(app, ctx, Some(p), v).await?;
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    set(&mut page, FormState::from_error(ctx.i18n(), &e));
+    Ok(html(status, page))
+}
+
+pub async fn update(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let input = programme_input(&pairs(&body));
+    match uc::update(&app, user(&ctx)?, &slug, &input).await {
+        Ok(p) => Ok(see_other(&format!("/gestion/programmes/{}?fait=enregistre", p.slug))),
+        Err(e) if is_form_error(&e) => {
+            let p = uc::managed(&app, user(&ctx)?, &slug).await?;
+            let mut page = form_page(&app, &ctx, Some(p), input).await?;
+            page.form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn back(slug: &str, what: &str) -> Response {
+    see_other(&format!("/gestion/programmes/{slug}?fait={what}"))
+}
+
+pub async fn add_phase(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let p = pairs(&body);
+    let input = PhaseInput {
+        kind: get(&p, "kind"),
+        title: get(&p, "title"),
+        title_en: get(&p, "title_en"),
+        start_date: get(&p, "start_date"),
+        end_date: get(&p, "end_date"),
+    };
+    match uc::add_phase(&app, user(&ctx)?, &slug, &input).await {
+        Ok(_) => Ok(back(&slug, "etape")),
+        Err(e) => {
+            let i = ctx.i18n();
+            edit_with_error(&app, &ctx, &slug, e, |page, f| {
+                page.phase_kinds = phase_kinds(i, &input.kind);
+                page.phase = input;
+                page.phase_form = f;
+            })
+            .await
+        }
+    }
+}
+
+pub async fn delete_phase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    uc::delete_phase(&app, user(&ctx)?, &slug, id).await?;
+    Ok(back(&slug, "supprime"))
+}
+
+pub async fn set_cost(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let p = pairs(&body);
+    let (year, amount) = (get(&p, "year"), get(&p, "amount"));
+    match uc::set_cost(&app, user(&ctx)?, &slug, &year, &amount).await {
+        Ok(()) => Ok(back(&slug, "cout")),
+        Err(e) => {
+            edit_with_error(&app, &ctx, &slug, e, |page, f| {
+                page.cost_year = year;
+                page.cost_amount = amount;
+                page.cost_form = f;
+            })
+            .await
+        }
+    }
+}
+
+pub async fn add_budget_line(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let p = pairs(&body);
+    let input = BudgetLineInput {
+        year: get(&p, "year"),
+        category: get(&p, "category"),
+        planned: get(&p, "planned"),
+        actual: get(&p, "actual"),
+        is_public: flag(&p, "is_public"),
+    };
+    match uc::add_budget_line(&app, user(&ctx)?, &slug, &input).await {
+        Ok(_) => Ok(back(&slug, "budget")),
+        Err(e) => {
+            edit_with_error(&app, &ctx, &slug, e, |page, f| {
+                page.line = input;
+                page.line_form = f;
+            })
+            .await
+        }
+    }
+}
+
+pub async fn delete_budget_line(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    uc::delete_budget_line(&app, user(&ctx)?, &slug, id).await?;
+    Ok(back(&slug, "supprime"))
+}
+
+pub async fn add_testimonial(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let p = pairs(&body);
+    let input = TestimonialInput {
+        quote: get(&p, "quote"),
+        person_name: get(&p, "person_name"),
+        person_role: get(&p, "person_role"),
+        person_country: get(&p, "person_country"),
+        language: get(&p, "language"),
+        consent: flag(&p, "consent"),
+    };
+    match uc::add_testimonial(&app, user(&ctx)?, &slug, &input).await {
+        Ok(_) => Ok(back(&slug, "temoignage")),
+        Err(e) => {
+            edit_with_error(&app, &ctx, &slug, e, |page, f| {
+                page.testimonial = input;
+                page.testimonial_form = f;
+            })
+            .await
+        }
+    }
+}
+
+pub async fn set_consent(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let consent = flag(&pairs(&body), "consent");
+    uc::set_testimonial_consent(&app, user(&ctx)?, &slug, id, consent).await?;
+    Ok(back(&slug, "temoignage"))
+}
+
+pub async fn delete_testimonial(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    uc::delete_testimonial(&app, user(&ctx)?, &slug, id).await?;
+    Ok(back(&slug, "supprime"))
+}
+
+/// The cover image: a multipart upload, checked, resized to a light variant.
+pub async fn upload_cover(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let u = user(&ctx)?;
+    let mut data: Option<Bytes> = None;
+    while let Some(field) =
+        multipart.next_field().await.map_err(|_| AppError::field("cover", "error.image.unreadable"))?
+    {
+        if field.name() == Some("cover") {
+            data = Some(field.bytes().await.map_err(|_| AppError::field("cover", "error.image.too_big"))?);
+        }
+    }
+    let result = match data.filter(|d| !d.is_empty()) {
+        Some(bytes) => crate::media::set_cover(&app, u, &slug, &bytes).await,
+        None => Err(AppError::field("cover", "error.image.missing")),
+    };
+    match result {
+        Ok(()) => Ok(back(&slug, "couverture")),
+        Err(e) => edit_with_error(&app, &ctx, &slug, e, |page, f| page.cover_form = f).await,
+    }
+}
+
+// ------------------------------------------------------------------ report forewords
+
+#[derive(Template)]
+#[template(path = "manage_report.html")]
+struct ReportForm {
+    page: PageCtx,
+    year: i64,
+    foreword: String,
+    foreword_en: String,
+    form: FormState,
+    saved: bool,
+}
+
+pub async fn report_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(year): Path<i64>,
+    Query(d): Query<Done>,
+) -> AppResult<Response> {
+    if !user(&ctx)?.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let r = reports::get(&app.db, year).await?.unwrap_or_default();
+    let i = ctx.i18n();
+    Ok(html(
+        StatusCode::OK,
+        ReportForm {
+            page: PageCtx::new(&ctx, &i.tf1("manage.report_title", "year", year)),
+            year,
+            foreword: r.foreword,
+            foreword_en: r.foreword_en,
+            form: FormState::default(),
+            saved: d.fait.is_some(),
+        },
+    ))
+}
+
+pub async fn save_report(State(app): State<App>, ctx: Ctx, Path(year): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let p = pairs(&body);
+    let (foreword, foreword_en) = (get(&p, "foreword"), get(&p, "foreword_en"));
+    match uc::save_report(&app, user(&ctx)?, year, &foreword, &foreword_en).await {
+        Ok(()) => Ok(see_other(&format!("/gestion/rapports/{year}?fait=enregistre"))),
+        Err(e) if is_form_error(&e) => {
+            let i = ctx.i18n();
+            let page = ReportForm {
+                page: PageCtx::new(&ctx, &i.tf1("manage.report_title", "year", year)),
+                year,
+                foreword,
+                foreword_en,
+                form: FormState::from_error(i, &e),
+                saved: false,
+            };
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
+}
