@@ -13,11 +13,13 @@ pub struct App {
     pub cfg: Arc<Config>,
     /// Wakes the e-mail worker when a message is enqueued.
     pub mail_wake: Arc<Notify>,
+    /// Search index and public page data, rebuilt when content changes.
+    pub cache: Arc<crate::cache::Cache>,
 }
 
 impl App {
     pub fn new(db: Db, cfg: Config) -> App {
-        App { db, cfg: Arc::new(cfg), mail_wake: Arc::new(Notify::new()) }
+        App { db, cfg: Arc::new(cfg), mail_wake: Arc::new(Notify::new()), cache: Arc::default() }
     }
 
     /// An absolute link for e-mails.

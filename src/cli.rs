@@ -38,7 +38,11 @@ enum Command {
     /// Apply database migrations, then exit.
     Migrate,
     /// Fill an empty database with the demonstration organisation, then exit.
-    Demo,
+    Demo {
+        /// Also generate this many programmes (10 testimonials each) for benchmarks.
+        #[arg(long)]
+        scale: Option<usize>,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -200,12 +204,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{n} migration(s) applied; the database is up to date.");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
             db.migrate().await?;
             let app = App::new(db, cfg);
             if crate::demo::load_if_empty(&app).await? {
                 println!("Demo data loaded.");
+                if let Some(n) = scale {
+                    crate::demo::load_scale(&app, n, 10).await?;
+                    println!("{n} generated programmes and {} testimonials added.", n * 10);
+                }
             } else {
                 println!("The database is not empty: demo data not loaded.");
             }

@@ -357,3 +357,137 @@ pub fn print_accounts(addr: SocketAddr) {
     }
     println!();
 }
+
+/// Adds `programmes` generated programmes with `testimonials_each` consented testimonials
+/// each (and the search index), for benchmarks at the scale of a large agency. Deterministic.
+pub async fn load_scale(app: &App, programmes_n: usize, testimonials_each: usize) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    const WORDS: &[&str] = &[
+        "projet",
+        "citoyen",
+        "numérique",
+        "jeunesse",
+        "réseau",
+        "formation",
+        "financement",
+        "médias",
+        "radio",
+        "quartier",
+        "femmes",
+        "entrepreneuriat",
+        "solidarité",
+        "agriculture",
+        "santé",
+        "école",
+        "transparence",
+        "budget",
+        "données",
+        "village",
+        "smartphone",
+        "vidéo",
+        "communauté",
+        "innovation",
+        "gouvernance",
+        "élections",
+        "eau",
+        "énergie",
+        "climat",
+        "marché",
+        "artisanat",
+        "musique",
+        "cinéma",
+        "journalisme",
+        "enquête",
+        "participation",
+        "mairie",
+        "associations",
+        "bénévoles",
+        "mentorat",
+        "incubation",
+        "atelier",
+        "terrain",
+        "brousse",
+        "connexion",
+        "plateforme",
+    ];
+    const PLACES: &[(&str, &str)] = &[
+        ("Dakar", "SN"),
+        ("Cotonou", "BJ"),
+        ("Abidjan", "CI"),
+        ("Douala", "CM"),
+        ("Ouagadougou", "BF"),
+        ("Bamako", "ML"),
+        ("Lomé", "TG"),
+        ("Niamey", "NE"),
+        ("Conakry", "GN"),
+        ("Kinshasa", "CD"),
+        ("Antananarivo", "MG"),
+        ("Tunis", "TN"),
+    ];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2016);
+    let sentence = |rng: &mut rand::rngs::StdRng, n: usize| -> String {
+        (0..n).map(|_| WORDS[rng.gen_range(0..WORDS.len())]).collect::<Vec<_>>().join(" ")
+    };
+    let org = crate::store::programmes::first_organisation(&app.db).await?;
+    let themes = crate::domain::programme::Theme::ALL;
+    for batch in 0..programmes_n.div_ceil(50) {
+        let mut tx = app.db.pool.begin().await?;
+        let org_id = match org {
+            Some(id) => id,
+            None => programmes::ensure_organisation(&mut tx, "agence", "Agence").await?,
+        };
+        for k in 0..50 {
+            let n = batch * 50 + k;
+            if n >= programmes_n {
+                break;
+            }
+            let (city, country) = PLACES[n % PLACES.len()];
+            let year = 2010 + (n % 16) as i64;
+            let fields = ProgrammeFields {
+                slug: format!("programme-{n:05}"),
+                title: format!("{} {} à {city}", capitalise(WORDS[n % WORDS.len()]), WORDS[(n * 7 + 3) % WORDS.len()]),
+                title_en: String::new(),
+                mission: sentence(&mut rng, 8),
+                mission_en: String::new(),
+                body: format!("{}.\n\n{}.", sentence(&mut rng, 60), sentence(&mut rng, 40)),
+                body_en: String::new(),
+                region: if country == "TN" { "Maghreb".into() } else { "Afrique subsaharienne".into() },
+                countries: country.into(),
+                themes: format!("{},{}", themes[n % themes.len()].code(), themes[(n + 3) % themes.len()].code()),
+                funders: String::new(),
+                partners: String::new(),
+                start_month: format!("{year}-{:02}", 1 + n % 12),
+                end_month: format!("{}-{:02}", year + 1, 1 + (n + 5) % 12),
+                status: "completed".into(),
+                currency: "EUR".into(),
+                budget_estimate_minor: Some(rng.gen_range(50_000..2_000_000) * 100),
+                budget_public: true,
+                is_public: true,
+            };
+            let id = programmes::insert(&mut tx, org_id, &fields).await?;
+            programmes::set_cost(&mut tx, id, year, Some(rng.gen_range(10_000..500_000) * 100)).await?;
+            for t in 0..testimonials_each {
+                let quote = format!("{}.", capitalise(&sentence(&mut rng, 25)));
+                let name = format!("Participant·e {n}-{t}");
+                let testimonial = TestimonialFields {
+                    quote: &quote,
+                    person_name: &name,
+                    person_role: city,
+                    person_country: country,
+                    locale: "fr",
+                    consent: true,
+                };
+                programmes::insert_testimonial(&mut tx, id, &testimonial).await?;
+            }
+            search::index_programme(&mut tx, id).await?;
+        }
+        tx.commit().await?;
+    }
+    tracing::info!(programmes = programmes_n, testimonials = programmes_n * testimonials_each, "scale fixture loaded");
+    Ok(())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}

@@ -13,6 +13,7 @@ pub mod programme;
 pub mod report;
 pub mod role;
 pub mod search;
+pub mod search_index;
 pub mod slug;
 pub mod throttle;
 pub mod time;

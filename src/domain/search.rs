@@ -116,11 +116,10 @@ impl Query {
     }
 
     /// True when a word of a text (stemmed either way) is one the query asks for.
-    fn matches(&self, word: &str) -> bool {
+    fn matches(&self, word: &str, stemmers: &(Stemmer, Stemmer)) -> bool {
         let folded = fold(word);
-        let (fr, en) = (stemmer(Locale::Fr), stemmer(Locale::En));
-        let candidates = [fr.stem(&folded).into_owned(), en.stem(&folded).into_owned()];
-        self.words.iter().flatten().any(|t| candidates.contains(t))
+        let (fr, en) = (stemmers.0.stem(&folded), stemmers.1.stem(&folded));
+        self.words.iter().flatten().any(|t| *t == fr || *t == en)
     }
 }
 
@@ -138,8 +137,12 @@ pub fn weighted_terms(fields: &[(&str, i64)], locale: Locale) -> Vec<(String, i6
 
 /// A piece of `text` around the first match, with matches wrapped in `<mark>`; HTML-escaped.
 pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
+    let stemmers = (stemmer(Locale::Fr), stemmer(Locale::En));
     let tokens: Vec<&str> = text.split_whitespace().collect();
-    let first = tokens.iter().position(|t| query.matches(t.trim_matches(|c: char| !c.is_alphanumeric()))).unwrap_or(0);
+    let first = tokens
+        .iter()
+        .position(|t| query.matches(t.trim_matches(|c: char| !c.is_alphanumeric()), &stemmers))
+        .unwrap_or(0);
     let start = first.saturating_sub(max_words / 3);
     let end = (start + max_words).min(tokens.len());
     let mut out = String::new();
@@ -151,7 +154,7 @@ pub fn snippet(text: &str, query: &Query, max_words: usize) -> String {
             out.push(' ');
         }
         let core = tok.trim_matches(|c: char| !c.is_alphanumeric());
-        if !core.is_empty() && query.matches(core) {
+        if !core.is_empty() && query.matches(core, &stemmers) {
             let (pre, rest) = tok.split_at(tok.find(core).unwrap_or(0));
             let post = &rest[core.len()..];
             out.push_str(&escape(pre));

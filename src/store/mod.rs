@@ -37,6 +37,7 @@ pub struct Db {
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
     (2, "programmes_report", include_str!("../../migrations/0002_programmes_report.sql")),
+    (3, "content_version", include_str!("../../migrations/0003_content_version.sql")),
 ];
 
 impl Db {
@@ -141,6 +142,16 @@ impl Db {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n == 0)
     }
+}
+
+/// Marks public content as changed (inside the caller's transaction).
+pub async fn bump_content_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> anyhow::Result<()> {
+    sqlx::query("UPDATE content_version SET version = version + 1 WHERE id = 1").execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn content_version(db: &Db) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1").fetch_one(&db.pool).await?)
 }
 
 /// A random secret for links, sessions and API tokens: 32 bytes, URL-safe base64.

@@ -75,11 +75,22 @@ pub struct ProgrammeFields {
 
 /// Public programmes, most recent first.
 pub async fn list_public(db: &Db) -> anyhow::Result<Vec<ProgrammeRow>> {
+    list_public_page(db, 0, 200).await
+}
+
+/// One page of public programmes, most recent first.
+pub async fn list_public_page(db: &Db, offset: i64, limit: i64) -> anyhow::Result<Vec<ProgrammeRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM programmes WHERE is_public = 1 ORDER BY start_month DESC, title LIMIT 200"
+        "SELECT {COLUMNS} FROM programmes WHERE is_public = 1 ORDER BY start_month DESC, title, id LIMIT $1 OFFSET $2"
     ))
+    .bind(limit)
+    .bind(offset)
     .fetch_all(&db.pool)
     .await?)
+}
+
+pub async fn count_public(db: &Db) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM programmes WHERE is_public = 1").fetch_one(&db.pool).await?)
 }
 
 /// Public programmes active during `year`, for the annual report.
@@ -347,6 +358,7 @@ pub async fn set_cost(
     year: i64,
     amount: Option<i64>,
 ) -> anyhow::Result<()> {
+    super::bump_content_version(tx).await?;
     match amount {
         Some(a) => sqlx::query(
             "INSERT INTO programme_costs (programme_id, year, amount_minor) VALUES ($1, $2, $3) \
@@ -362,6 +374,14 @@ pub async fn set_cost(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Full costs of `year` for every programme that has them: (programme id, amount).
+pub async fn costs_of_year(db: &Db, year: i64) -> anyhow::Result<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as("SELECT programme_id, amount_minor FROM programme_costs WHERE year = $1")
+        .bind(year)
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 #[derive(Clone, Debug, FromRow)]

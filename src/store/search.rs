@@ -1,6 +1,6 @@
 //! The search index: one document per programme, testimonial or report foreword, with its
 //! terms (folded and stemmed by `domain::search`). Kept current inside the transaction of
-//! every edit, and queried with portable SQL on both databases.
+//! every edit; queries run on the in-memory index built from it (`cache`, `domain::search_index`).
 
 use sqlx::{Any, FromRow, Transaction};
 
@@ -8,7 +8,7 @@ use super::programmes::{self, ProgrammeRow};
 use super::Db;
 use crate::domain::locale::Locale;
 use crate::domain::markdown::plain_text;
-use crate::domain::search::{weighted_terms, Query};
+use crate::domain::search::weighted_terms;
 
 pub const PAGE_SIZE: i64 = 10;
 
@@ -28,6 +28,7 @@ pub struct Doc<'a> {
 }
 
 pub async fn put(tx: &mut Transaction<'static, Any>, d: &Doc<'_>) -> anyhow::Result<()> {
+    super::bump_content_version(tx).await?;
     remove(tx, d.kind, &d.ref_key).await?;
     let body = format!("{} {}", d.lead, d.body).trim().to_owned();
     let body_en = format!("{} {}", d.lead_en, d.body_en).trim().to_owned();
@@ -163,61 +164,28 @@ pub async fn index_report(
 }
 
 #[derive(Clone, Debug, FromRow)]
-pub struct Hit {
+pub struct DocRow {
+    pub id: i64,
     pub kind: String,
     pub title: String,
     pub title_en: String,
     pub body: String,
     pub body_en: String,
     pub url: String,
-    pub score: i64,
 }
 
-/// One page of public results, best first, and the number of results in all.
-pub async fn query(db: &Db, q: &Query, page: i64) -> anyhow::Result<(Vec<Hit>, i64)> {
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let mut binds: Vec<String> = vec![];
-    let all = q.all_terms();
-    let in_all: Vec<String> = all
-        .iter()
-        .map(|t| {
-            binds.push((*t).to_owned());
-            next()
-        })
-        .collect();
-    let mut cases = String::new();
-    for (i, word) in q.words.iter().enumerate() {
-        let ps: Vec<String> = word
-            .iter()
-            .map(|t| {
-                binds.push(t.clone());
-                next()
-            })
-            .collect();
-        cases.push_str(&format!(" WHEN t.term IN ({}) THEN {}", ps.join(", "), i + 1));
-    }
-    let matching = format!(
-        "SELECT d.id, d.kind, d.title, d.title_en, d.body, d.body_en, d.url, CAST(SUM(t.weight) AS BIGINT) AS score \
-         FROM search_terms t JOIN search_docs d ON d.id = t.doc_id \
-         WHERE t.term IN ({}) AND d.is_public = 1 \
-         GROUP BY d.id, d.kind, d.title, d.title_en, d.body, d.body_en, d.url \
-         HAVING COUNT(DISTINCT CASE{cases} END) = {}",
-        in_all.join(", "),
-        q.words.len()
-    );
-    let page_sql = format!("{matching} ORDER BY score DESC, d.id LIMIT {PAGE_SIZE} OFFSET {}", page.max(0) * PAGE_SIZE);
-    let count_sql = format!("SELECT COUNT(*) FROM ({matching}) m");
-    let mut hits_q = sqlx::query_as::<_, Hit>(&page_sql);
-    let mut count_q = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        hits_q = hits_q.bind(b.as_str());
-        count_q = count_q.bind(b.as_str());
-    }
-    let hits = hits_q.fetch_all(&db.pool).await?;
-    let total = count_q.fetch_one(&db.pool).await?;
-    Ok((hits, total))
+/// Every public document, for the in-memory index.
+pub async fn public_docs(db: &Db) -> anyhow::Result<Vec<DocRow>> {
+    Ok(sqlx::query_as("SELECT id, kind, title, title_en, body, body_en, url FROM search_docs WHERE is_public = 1")
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// Every (term, document, weight) of public documents.
+pub async fn public_postings(db: &Db) -> anyhow::Result<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT t.term, t.doc_id, t.weight FROM search_terms t JOIN search_docs d ON d.id = t.doc_id WHERE d.is_public = 1",
+    )
+    .fetch_all(&db.pool)
+    .await?)
 }

@@ -187,3 +187,12 @@ async fn indicators_by_gender_and_country_with_exports() {
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an XLSX is a zip");
     assert_eq!(app.get("/indicateurs?annee=deux-mille").await.status(), 422);
 }
+
+#[tokio::test]
+async fn all_programmes_page_by_page() {
+    let app = spawn_app_with(true).await;
+    let html = app.get("/programmes").await.text().await.unwrap();
+    assert!(html.contains("Tous les programmes") && html.contains("Connexions citoyennes"));
+    assert_eq!(app.get("/programmes?page=2").await.status(), 404);
+    assert_eq!(app.get("/programmes?page=zero").await.status(), 200, "a bad page number shows the first page");
+}

@@ -446,7 +446,9 @@ pub async fn search_api(
 ) -> AppResult<Json<SearchResults>> {
     let q = SearchQuery::parse(&p.q).map_err(|e| AppError::field("q", e.message_key()))?;
     let page = p.page.unwrap_or(1).clamp(1, 1000);
-    let (hits, total) = search::query(&app.db, &q, page - 1).await?;
+    let index = app.cache.search_index(&app.db).await?;
+    let (hits, total) = index.query(&q, (page - 1) as usize, search::PAGE_SIZE as usize);
+    let total = total as i64;
     let en = ctx.locale == Locale::En;
     let results = hits
         .into_iter()
@@ -454,7 +456,7 @@ pub async fn search_api(
             kind: h.kind.clone(),
             title: localized(&h.title, &h.title_en, en).to_owned(),
             snippet: crate::domain::search::snippet(localized(&h.body, &h.body_en, en), &q, 30),
-            url: h.url,
+            url: h.url.clone(),
         })
         .collect();
     Ok(Json(SearchResults { total, page, pages: (total + search::PAGE_SIZE - 1) / search::PAGE_SIZE, results }))

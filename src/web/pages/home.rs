@@ -20,6 +20,7 @@ use crate::store::programmes::{self, ProgrammeRow, TestimonialRow};
 use crate::web::context::Ctx;
 
 /// A programme as shown in lists.
+#[derive(Clone)]
 pub struct ProgrammeCard {
     pub slug: String,
     pub title: String,
@@ -58,17 +59,56 @@ pub fn excerpt(text: &str, max: usize) -> String {
     format!("{cut} […]")
 }
 
+/// Programmes on the home page; the rest are one tap away, page by page.
+const HOME_CARDS: i64 = 12;
+const LIST_PAGE: i64 = 24;
+
+/// One page of cards and the number of public programmes, cached until content changes.
+async fn cards(app: &App, i: I18n, offset: i64, limit: i64) -> AppResult<std::sync::Arc<(Vec<ProgrammeCard>, i64)>> {
+    let make = async {
+        let rows = programmes::list_public_page(&app.db, offset, limit).await?;
+        Ok((
+            rows.iter().map(|p| ProgrammeCard::new(i, p)).collect::<Vec<_>>(),
+            programmes::count_public(&app.db).await?,
+        ))
+    };
+    app.cache.page(&app.db, format!("cards:{}:{offset}:{limit}", i.locale.code()), make).await
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     page: PageCtx,
-    programmes: Vec<ProgrammeCard>,
+    cards: std::sync::Arc<(Vec<ProgrammeCard>, i64)>,
+    /// Set on the full list: (current page, number of pages).
+    pager: Option<(i64, i64)>,
 }
 
 pub async fn index(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
     let i = ctx.i18n();
-    let programmes = programmes::list_public(&app.db).await?.iter().map(|p| ProgrammeCard::new(i, p)).collect();
-    Ok(html(StatusCode::OK, HomePage { page: PageCtx::new(&ctx, i.t("home.title")), programmes }))
+    let cards = cards(&app, i, 0, HOME_CARDS).await?;
+    Ok(html(StatusCode::OK, HomePage { page: PageCtx::new(&ctx, i.t("home.title")), cards, pager: None }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PageParam {
+    page: Option<String>,
+}
+
+/// `/programmes?page=N`: every public programme, 24 per page.
+pub async fn all(
+    State(app): State<App>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<PageParam>,
+) -> AppResult<Response> {
+    let i = ctx.i18n();
+    let page = q.page.as_deref().and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
+    let cards = cards(&app, i, (page - 1) * LIST_PAGE, LIST_PAGE).await?;
+    let pages = ((cards.1 + LIST_PAGE - 1) / LIST_PAGE).max(1);
+    if page > pages {
+        return Err(crate::error::AppError::NotFound);
+    }
+    Ok(html(StatusCode::OK, HomePage { page: PageCtx::new(&ctx, i.t("home.all")), cards, pager: Some((page, pages)) }))
 }
 
 pub fn compact(i: I18n, minor: i64, currency: &str) -> String {
@@ -199,13 +239,8 @@ pub async fn programme(State(app): State<App>, ctx: Ctx, Path(slug): Path<String
         })
         .collect();
     let testimonials = programmes::public_testimonials(&app.db, p.id).await?;
-    let others = programmes::list_public(&app.db)
-        .await?
-        .iter()
-        .filter(|o| o.id != p.id)
-        .take(3)
-        .map(|o| ProgrammeCard::new(i, o))
-        .collect();
+    let recent = cards(&app, i, 0, HOME_CARDS).await?;
+    let others = recent.0.iter().filter(|o| o.slug != p.slug).take(3).cloned().collect();
     let title = localized(&p.title, &p.title_en, en).to_owned();
     Ok(html(
         StatusCode::OK,

@@ -23,6 +23,7 @@ use crate::i18n::I18n;
 pub fn router() -> Router<App> {
     Router::new()
         .route("/", get(home::index))
+        .route("/programmes", get(home::all))
         .route("/programmes/{slug}", get(home::programme))
         .route("/inscription", get(account::register_form).post(account::register))
         .route("/confirmation", get(account::confirm))

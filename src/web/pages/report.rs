@@ -78,14 +78,13 @@ pub async fn report_data(app: &App, i: I18n, year: i64) -> AppResult<ReportData>
     if rows.is_empty() && foreword.is_none() {
         return Err(AppError::NotFound);
     }
+    // One query for the costs of every programme of the year, not one per programme.
+    let costs: std::collections::HashMap<i64, i64> =
+        programmes::costs_of_year(&app.db, year).await?.into_iter().collect();
     let mut progs = vec![];
     let mut entries_data = vec![];
     for p in &rows {
-        let year_costs = if p.budget_public() {
-            programmes::costs(&app.db, p.id).await?.into_iter().find(|(y, _)| *y == year).map(|(_, m)| m)
-        } else {
-            None
-        };
+        let year_costs = costs.get(&p.id).copied().filter(|_| p.budget_public());
         progs.push(ReportProgramme {
             slug: p.slug.clone(),
             title: localized(&p.title, &p.title_en, en).to_owned(),
@@ -122,7 +121,7 @@ pub async fn report_data(app: &App, i: I18n, year: i64) -> AppResult<ReportData>
 #[template(path = "report.html")]
 struct ReportPage {
     page: PageCtx,
-    r: ReportData,
+    r: std::sync::Arc<ReportData>,
     title: String,
     foreword_html: String,
     years: Vec<i64>,
@@ -136,7 +135,8 @@ pub async fn year(State(app): State<App>, ctx: Ctx, Path(file): Path<String>) ->
         None => (file.as_str(), false),
     };
     let year: i64 = year_str.parse().map_err(|_| AppError::NotFound)?;
-    let data = report_data(&app, i, year).await?;
+    let key = format!("report:{year}:{}", i.locale.code());
+    let data = app.cache.page(&app.db, key, report_data(&app, i, year)).await?;
     let title = i.tf("report.title", &[("year", &year.to_string())]);
     if pdf {
         return Ok(pdf_response(i, &title, &data));
@@ -148,7 +148,7 @@ pub async fn year(State(app): State<App>, ctx: Ctx, Path(file): Path<String>) ->
             foreword_html: markdown::to_html(&data.foreword_md),
             r: data,
             title,
-            years: report_years(&app).await?,
+            years: app.cache.page(&app.db, "report-years".into(), report_years(&app)).await?.to_vec(),
         },
     ))
 }

@@ -11,9 +11,10 @@ use crate::app::App;
 use crate::domain::locale::Locale;
 use crate::domain::programme::localized;
 use crate::domain::search::{self, Query as SearchQuery};
+use crate::domain::search_index::IndexedDoc;
 use crate::error::AppResult;
 use crate::i18n::I18n;
-use crate::store::search::{self as index, Hit, PAGE_SIZE};
+use crate::store::search::PAGE_SIZE;
 use crate::web::context::Ctx;
 
 #[derive(Deserialize, Default)]
@@ -43,7 +44,7 @@ pub struct Result_ {
     pub snippet: String,
 }
 
-pub fn present(i: I18n, q: &SearchQuery, hits: Vec<Hit>) -> Vec<Result_> {
+pub fn present(i: I18n, q: &SearchQuery, hits: Vec<&IndexedDoc>) -> Vec<Result_> {
     let en = i.locale == Locale::En;
     hits.into_iter()
         .map(|h| {
@@ -52,7 +53,7 @@ pub fn present(i: I18n, q: &SearchQuery, hits: Vec<Hit>) -> Vec<Result_> {
                 kind: i.t(&format!("search.kind.{}", h.kind)),
                 title: localized(&h.title, &h.title_en, en).to_owned(),
                 snippet: search::snippet(body, q, 30),
-                url: h.url,
+                url: h.url.clone(),
             }
         })
         .collect()
@@ -88,7 +89,9 @@ pub async fn search_page(State(app): State<App>, ctx: Ctx, Query(params): Query<
     if !params.q.trim().is_empty() {
         match SearchQuery::parse(&params.q) {
             Ok(q) => {
-                let (hits, total) = index::query(&app.db, &q, page_index).await?;
+                let index = app.cache.search_index(&app.db).await?;
+                let (hits, total) = index.query(&q, page_index as usize, PAGE_SIZE as usize);
+                let total = total as i64;
                 view.total = total;
                 view.pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
                 view.results = present(i, &q, hits);
