@@ -196,31 +196,55 @@ async fn notify_password_changed(
     Ok(())
 }
 
-/// Saves language and time zone; a field left out keeps its current value. Both fields are
-/// checked before anything is written.
-pub async fn save_preferences(
-    app: &App,
-    user: &UserRow,
-    language: Option<&str>,
-    time_zone: Option<&str>,
-) -> AppResult<()> {
+/// What a person may change about themselves; a field left out (`None`) keeps its value.
+#[derive(Default)]
+pub struct Settings<'a> {
+    pub language: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    /// Self-declared, optional: female, male, other, undisclosed, or "" (not said).
+    pub gender: Option<&'a str>,
+    /// Country of residence, ISO code or "".
+    pub country: Option<&'a str>,
+}
+
+/// Checks every field first, then saves them all in one statement.
+pub async fn save_settings(app: &App, user: &UserRow, s: Settings<'_>) -> AppResult<()> {
     let mut errors = FieldErrors::new();
-    let locale = match language {
+    let locale = match s.language {
         None => Some(user.locale()),
         Some(l) => Locale::parse(l).or_else(|| {
             errors.insert("language", "error.language.unknown");
             None
         }),
     };
-    let zone = match time_zone {
+    let zone = match s.time_zone {
         None => Some(user.time_zone()),
         Some(z) => TimeZoneName::parse(z).or_else(|| {
             errors.insert("time_zone", "error.time_zone.unknown");
             None
         }),
     };
+    let gender = match s.gender.map(str::trim) {
+        None => user.gender.clone(),
+        Some(g @ ("" | "female" | "male" | "other" | "undisclosed")) => g.to_owned(),
+        Some(_) => {
+            errors.insert("gender", "error.gender.unknown");
+            String::new()
+        }
+    };
+    let country = match s.country.map(str::trim) {
+        None => user.country.clone(),
+        Some("") => String::new(),
+        Some(c) => crate::domain::programme::Country::parse(c).map(|c| c.code().to_owned()).unwrap_or_else(|| {
+            errors.insert("country", "error.programme.country");
+            String::new()
+        }),
+    };
     let (Some(locale), Some(zone)) = (locale, zone) else { return Err(AppError::Invalid(errors)) };
-    accounts::set_preferences(&app.db, user.id, locale, &zone).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    accounts::set_settings(&app.db, user.id, locale, &zone, &gender, &country).await?;
     Ok(())
 }
 

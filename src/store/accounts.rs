@@ -27,6 +27,10 @@ pub struct UserRow {
     pub time_zone: String,
     pub email_confirmed_at: Option<i64>,
     pub created_at: i64,
+    /// Self-declared, optional: female, male, other, undisclosed or "".
+    pub gender: String,
+    /// ISO code or "".
+    pub country: String,
 }
 
 impl UserRow {
@@ -45,7 +49,7 @@ impl UserRow {
 }
 
 const USER_COLUMNS: &str =
-    "id, email, name, password_hash, is_admin, locale, time_zone, email_confirmed_at, created_at";
+    "id, email, name, password_hash, is_admin, locale, time_zone, email_confirmed_at, created_at, gender, country";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenPurpose {
@@ -258,14 +262,25 @@ pub async fn set_password(tx: &mut Transaction<'static, Any>, user_id: i64, pass
     Ok(())
 }
 
-pub async fn set_preferences(db: &Db, user_id: i64, locale: Locale, zone: &TimeZoneName) -> anyhow::Result<()> {
-    sqlx::query("UPDATE users SET locale = $1, time_zone = $2, updated_at = $3 WHERE id = $4")
-        .bind(locale.code())
-        .bind(zone.as_str())
-        .bind(unix_now())
-        .bind(user_id)
-        .execute(&db.pool)
-        .await?;
+pub async fn set_settings(
+    db: &Db,
+    user_id: i64,
+    locale: Locale,
+    zone: &TimeZoneName,
+    gender: &str,
+    country: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE users SET locale = $1, time_zone = $2, gender = $3, country = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(locale.code())
+    .bind(zone.as_str())
+    .bind(gender)
+    .bind(country)
+    .bind(unix_now())
+    .bind(user_id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 

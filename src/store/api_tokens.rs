@@ -53,7 +53,7 @@ pub async fn user_of(db: &Db, secret: &str) -> anyhow::Result<Option<UserRow>> {
     let hash = hash_secret(secret);
     let user = sqlx::query_as::<_, UserRow>(
         "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.locale, u.time_zone, \
-         u.email_confirmed_at, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+         u.email_confirmed_at, u.created_at, u.gender, u.country FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(&db.pool)

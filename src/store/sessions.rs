@@ -25,7 +25,7 @@ pub async fn create(db: &Db, user_id: i64) -> anyhow::Result<String> {
 pub async fn user_of(db: &Db, secret: &str) -> anyhow::Result<Option<UserRow>> {
     Ok(sqlx::query_as::<_, UserRow>(
         "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.locale, u.time_zone, \
-         u.email_confirmed_at, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         u.email_confirmed_at, u.created_at, u.gender, u.country FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(hash_secret(secret))

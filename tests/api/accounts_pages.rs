@@ -185,4 +185,28 @@ async fn preferences_change_language_and_time_zone() {
     assert!(html.contains("CET") || html.contains("CEST"), "dates are shown in Paris time, zone named");
     let r = app.post_form("/compte", "/compte/preferences", &[("language", "wo"), ("time_zone", "Nowhere/Land")]).await;
     assert_eq!(r.status(), 422);
+    // Gender and country, optional, for the indicators; a bad value saves nothing at all.
+    let r = app
+        .post_form(
+            "/compte",
+            "/compte/preferences",
+            &[("language", "fr"), ("time_zone", "UTC"), ("gender", "female"), ("country", "gh")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let me: serde_json::Value = app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(
+        (me["gender"].as_str(), me["country"].as_str(), me["language"].as_str()),
+        (Some("female"), Some("GH"), Some("fr"))
+    );
+    let r = app
+        .post_form(
+            "/compte",
+            "/compte/preferences",
+            &[("language", "en"), ("time_zone", "UTC"), ("gender", "robot"), ("country", "")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let me: serde_json::Value = app.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!((me["gender"].as_str(), me["language"].as_str()), (Some("female"), Some("fr")), "nothing half-saved");
 }

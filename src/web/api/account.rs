@@ -32,6 +32,8 @@ pub struct User {
     pub language: Locale,
     /// IANA zone used to show dates, e.g. `Africa/Dakar`.
     pub time_zone: String,
+    pub gender: String,
+    pub country: String,
     pub is_admin: bool,
     pub email_confirmed: bool,
     /// Unix seconds.
@@ -46,6 +48,8 @@ impl From<&UserRow> for User {
             name: u.name.clone(),
             language: u.locale(),
             time_zone: u.time_zone.clone(),
+            gender: u.gender.clone(),
+            country: u.country.clone(),
             is_admin: u.is_admin(),
             email_confirmed: u.is_confirmed(),
             created_at: u.created_at,
@@ -181,6 +185,10 @@ pub async fn me(State(app): State<App>, ctx: Ctx) -> AppResult<Json<Me>> {
 pub struct UpdateMeRequest {
     pub language: Option<String>,
     pub time_zone: Option<String>,
+    /// female, male, other, undisclosed, or "" — optional, used only in aggregated indicators.
+    pub gender: Option<String>,
+    /// ISO code of the country of residence, or "".
+    pub country: Option<String>,
 }
 
 /// Change preferences: language and time zone.
@@ -188,7 +196,13 @@ pub struct UpdateMeRequest {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_me(State(app): State<App>, ctx: Ctx, ApiJson(r): ApiJson<UpdateMeRequest>) -> AppResult<Json<Me>> {
     let user = ctx.require_user()?;
-    accounts::save_preferences(&app, user, r.language.as_deref(), r.time_zone.as_deref()).await?;
+    let settings = accounts::Settings {
+        language: r.language.as_deref(),
+        time_zone: r.time_zone.as_deref(),
+        gender: r.gender.as_deref(),
+        country: r.country.as_deref(),
+    };
+    accounts::save_settings(&app, user, settings).await?;
     let updated = account_store::find_by_id(&app.db, user.id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(me_of(&app, &updated).await?))
 }

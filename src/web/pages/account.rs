@@ -317,6 +317,9 @@ struct AccountPage {
     locale: &'static str,
     zone: String,
     zones: &'static [&'static str],
+    gender: String,
+    country: String,
+    countries: Vec<(&'static str, &'static str)>,
     done: Option<&'static str>,
     password_form: FormState,
     token_form: FormState,
@@ -365,6 +368,12 @@ async fn account_page(app: &App, ctx: &Ctx, done: Option<&'static str>) -> AppRe
         locale: user.locale().code(),
         zone: user.time_zone.clone(),
         zones: OFFERED_ZONES,
+        gender: user.gender.clone(),
+        country: user.country.clone(),
+        countries: crate::domain::programme::COUNTRIES
+            .iter()
+            .map(|(c, fr, en)| (*c, if ctx.locale == Locale::En { *en } else { *fr }))
+            .collect(),
         done,
         password_form: FormState::default(),
         token_form: FormState::default(),
@@ -396,6 +405,10 @@ pub struct PreferencesInput {
     language: String,
     #[serde(default)]
     time_zone: String,
+    #[serde(default)]
+    gender: String,
+    #[serde(default)]
+    country: String,
 }
 
 pub async fn save_preferences(
@@ -404,7 +417,13 @@ pub async fn save_preferences(
     PageForm(input): PageForm<PreferencesInput>,
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
-    accounts::save_preferences(&app, user, Some(&input.language), Some(&input.time_zone)).await?;
+    let settings = accounts::Settings {
+        language: Some(&input.language),
+        time_zone: Some(&input.time_zone),
+        gender: Some(&input.gender),
+        country: Some(&input.country),
+    };
+    accounts::save_settings(&app, user, settings).await?;
     Ok(see_other("/compte?fait=preferences"))
 }
 
