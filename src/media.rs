@@ -17,8 +17,13 @@ use crate::store::accounts::UserRow;
 pub const MAX_UPLOAD: usize = 8 * 1024 * 1024;
 const MAX_SIDE: u32 = 8000;
 
-/// The light variant of an uploaded image, or the catalogue key of what is wrong with it.
-pub fn light_variant(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
+/// Largest side of the variants: covers 480×270, portraits 120×120.
+pub const COVER: (u32, u32) = (480, 270);
+pub const PORTRAIT: (u32, u32) = (120, 120);
+
+/// The light variant of an uploaded image, within `max` (width, height), or the catalogue
+/// key of what is wrong with it.
+pub fn light_variant(bytes: &[u8], max: (u32, u32)) -> Result<Vec<u8>, &'static str> {
     if bytes.len() > MAX_UPLOAD {
         return Err("error.image.too_big");
     }
@@ -37,7 +42,7 @@ pub fn light_variant(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
         image::ImageError::Limits(_) => "error.image.too_big",
         _ => "error.image.unreadable",
     })?;
-    let small = img.thumbnail(480, 270).to_rgb8();
+    let small = img.thumbnail(max.0, max.1).to_rgb8();
     let mut out = vec![];
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60)
         .encode_image(&small)
@@ -45,29 +50,52 @@ pub fn light_variant(bytes: &[u8]) -> Result<Vec<u8>, &'static str> {
     Ok(out)
 }
 
-/// Replaces a programme's cover image.
-pub async fn set_cover(app: &App, user: &UserRow, slug: &str, bytes: &[u8]) -> AppResult<()> {
-    let p = crate::programmes::managed(app, user, slug).await?;
+/// Makes the light variant and stores it under a content-hashed name; returns the name.
+async fn store_variant(app: &App, prefix: &str, bytes: &[u8], max: (u32, u32)) -> AppResult<String> {
     let data = bytes.to_vec();
-    let variant = tokio::task::spawn_blocking(move || light_variant(&data))
+    let variant = tokio::task::spawn_blocking(move || light_variant(&data, max))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|k| AppError::field("cover", k))?;
+        .map_err(|k| AppError::field("image", k))?;
     let digest = Sha256::digest(&variant);
     let name =
-        format!("{}-{:02x}{:02x}{:02x}{:02x}{:02x}.jpg", p.slug, digest[0], digest[1], digest[2], digest[3], digest[4]);
+        format!("{prefix}-{:02x}{:02x}{:02x}{:02x}{:02x}.jpg", digest[0], digest[1], digest[2], digest[3], digest[4]);
     let dir = app.cfg.data_dir.join("media");
     tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
     // Write then rename, so a reader never sees half a file.
     let tmp = dir.join(format!(".{name}.tmp"));
     tokio::fs::write(&tmp, &variant).await.map_err(|e| AppError::Internal(e.into()))?;
     tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(name)
+}
+
+async fn remove_old(app: &App, old: Option<String>, new: &str) {
+    if let Some(old) = old.filter(|o| o != new && safe_name(o)) {
+        let _ = tokio::fs::remove_file(app.cfg.data_dir.join("media").join(old)).await;
+    }
+}
+
+/// Replaces a programme's cover image.
+pub async fn set_cover(app: &App, user: &UserRow, slug: &str, bytes: &[u8]) -> AppResult<()> {
+    let p = crate::programmes::managed(app, user, slug).await?;
+    let name = store_variant(app, &p.slug, bytes, COVER).await?;
     let mut tx = app.db.pool.begin().await?;
     crate::store::programmes::set_cover(&mut tx, p.id, Some(&name)).await?;
     tx.commit().await?;
-    if let Some(old) = p.cover_image.filter(|o| *o != name) {
-        let _ = tokio::fs::remove_file(dir.join(old)).await;
-    }
+    remove_old(app, p.cover_image, &name).await;
+    Ok(())
+}
+
+/// Replaces the portrait of a testimonial's author.
+pub async fn set_testimonial_photo(app: &App, user: &UserRow, slug: &str, id: i64, bytes: &[u8]) -> AppResult<()> {
+    let p = crate::programmes::managed(app, user, slug).await?;
+    let existing = crate::store::programmes::all_testimonials(&app.db, p.id).await?.into_iter().find(|t| t.id == id);
+    let Some(t) = existing else { return Err(AppError::NotFound) };
+    let name = store_variant(app, &format!("{}-temoin-{id}", p.slug), bytes, PORTRAIT).await?;
+    let mut tx = app.db.pool.begin().await?;
+    crate::store::programmes::set_testimonial_photo(&mut tx, p.id, id, Some(&name)).await?;
+    tx.commit().await?;
+    remove_old(app, t.photo, &name).await;
     Ok(())
 }
 
@@ -107,7 +135,7 @@ mod tests {
 
     #[test]
     fn images_become_a_light_jpeg() {
-        let v = light_variant(&png(1600, 900)).unwrap();
+        let v = light_variant(&png(1600, 900), COVER).unwrap();
         let back = image::load_from_memory(&v).unwrap();
         assert_eq!((back.width(), back.height()), (480, 270));
         assert!(v.len() < 30 * 1024, "light: {} bytes", v.len());
@@ -115,11 +143,11 @@ mod tests {
 
     #[test]
     fn what_is_not_an_image_is_refused() {
-        assert_eq!(light_variant(b"<svg onload=alert(1)>"), Err("error.image.not_an_image"));
-        assert_eq!(light_variant(b"GIF89a...."), Err("error.image.not_an_image"));
+        assert_eq!(light_variant(b"<svg onload=alert(1)>", COVER), Err("error.image.not_an_image"));
+        assert_eq!(light_variant(b"GIF89a....", COVER), Err("error.image.not_an_image"));
         let mut truncated = png(100, 100);
         truncated.truncate(60);
-        assert_eq!(light_variant(&truncated), Err("error.image.unreadable"));
+        assert_eq!(light_variant(&truncated, PORTRAIT), Err("error.image.unreadable"));
         assert!(
             !safe_name("../etc/passwd") && !safe_name(".hidden") && safe_name("connexions-citoyennes-0a1b2c3d4e.jpg")
         );

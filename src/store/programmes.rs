@@ -456,9 +456,11 @@ pub struct TestimonialRow {
     pub person_country: String,
     pub locale: String,
     pub consent: i64,
+    /// File name of the portrait's light variant.
+    pub photo: Option<String>,
 }
 
-const TESTIMONIAL_COLUMNS: &str = "id, quote, person_name, person_role, person_country, locale, consent";
+const TESTIMONIAL_COLUMNS: &str = "id, quote, person_name, person_role, person_country, locale, consent, photo";
 
 /// Testimonials whose authors consented to publication.
 pub async fn public_testimonials(db: &Db, programme_id: i64) -> anyhow::Result<Vec<TestimonialRow>> {
@@ -521,6 +523,21 @@ pub async fn set_testimonial_consent(
 ) -> anyhow::Result<bool> {
     let r = sqlx::query("UPDATE testimonials SET consent = $1 WHERE id = $2 AND programme_id = $3")
         .bind(consent as i64)
+        .bind(id)
+        .bind(programme_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn set_testimonial_photo(
+    tx: &mut Transaction<'static, Any>,
+    programme_id: i64,
+    id: i64,
+    photo: Option<&str>,
+) -> anyhow::Result<bool> {
+    let r = sqlx::query("UPDATE testimonials SET photo = $1 WHERE id = $2 AND programme_id = $3")
+        .bind(photo)
         .bind(id)
         .bind(programme_id)
         .execute(&mut **tx)

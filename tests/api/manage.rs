@@ -289,3 +289,45 @@ async fn the_report_foreword_is_edited_and_searchable() {
     let r = app.post_form("/gestion/rapports/2016", "/gestion/rapports/2016", &[("foreword", "<iframe src=x>")]).await;
     assert_eq!(r.status(), 422);
 }
+
+#[tokio::test]
+async fn portraits_and_covers_through_the_api() {
+    let app = spawn_app_with(true).await;
+    app.sign_in_api("responsable@cfi.demo", DEMO_PASSWORD).await;
+    let mut jpeg = vec![];
+    image::RgbImage::from_fn(800, 800, |x, y| image::Rgb([(x % 200) as u8, (y % 200) as u8, 40]))
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let p: Value = app.get("/api/v1/programmes/connexions-citoyennes").await.json().await.unwrap();
+    let id = p["testimonials"][0]["id"].as_i64().unwrap();
+    let put = |path: String, body: Vec<u8>| {
+        app.client.put(app.url(&path)).header("content-type", "image/jpeg").body(body).send()
+    };
+    let r =
+        put(format!("/api/v1/programmes/connexions-citoyennes/testimonials/{id}/photo"), jpeg.clone()).await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = put("/api/v1/programmes/connexions-citoyennes/cover".into(), jpeg.clone()).await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = put("/api/v1/programmes/connexions-citoyennes/cover".into(), b"not an image".to_vec()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let r =
+        put("/api/v1/programmes/connexions-citoyennes/testimonials/999999/photo".into(), jpeg.clone()).await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = put("/api/v1/programmes/modernisation-agence-tap/cover".into(), jpeg).await.unwrap();
+    assert_eq!(r.status(), 403, "not her programme");
+
+    let p: Value = app.get("/api/v1/programmes/connexions-citoyennes").await.json().await.unwrap();
+    let photo = p["testimonials"][0]["photo_url"].as_str().unwrap().to_owned();
+    let cover = p["cover_url"].as_str().unwrap().to_owned();
+    let img = image::load_from_memory(&app.get(&photo).await.bytes().await.unwrap()).unwrap();
+    assert!(img.width() <= 120 && img.height() <= 120, "a small portrait");
+    let html = crate::helpers::client()
+        .get(app.url("/programmes/connexions-citoyennes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&photo) && html.contains(&cover));
+}

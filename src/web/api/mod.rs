@@ -77,6 +77,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::delete_budget_line))
         .routes(routes!(programmes::add_testimonial))
         .routes(routes!(programmes::set_consent, programmes::delete_testimonial))
+        .routes(routes!(programmes::put_cover))
+        .routes(routes!(programmes::put_photo))
         .routes(routes!(programmes::get_report, programmes::put_report))
         .routes(routes!(programmes::search_api))
         .routes(routes!(programmes::indicators))

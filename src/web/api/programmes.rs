@@ -45,6 +45,8 @@ pub struct Programme {
     pub budget_estimate_minor: Option<i64>,
     pub budget_public: bool,
     pub is_public: bool,
+    /// Address of the cover's light variant, if any.
+    pub cover_url: Option<String>,
 }
 
 impl Programme {
@@ -70,6 +72,7 @@ impl Programme {
             budget_estimate_minor: p.budget_estimate_minor.filter(|_| show_budget),
             budget_public: p.budget_public(),
             is_public: p.is_public(),
+            cover_url: p.cover_image.as_ref().map(|c| format!("/media/{c}")),
         }
     }
 }
@@ -109,6 +112,8 @@ pub struct Testimonial {
     pub person_country: String,
     pub language: String,
     pub consent: bool,
+    /// Address of the portrait's light variant, if any.
+    pub photo_url: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -185,6 +190,7 @@ async fn detail(app: &App, ctx: &Ctx, slug: &str) -> AppResult<ProgrammeDetail> 
             person_country: t.person_country,
             language: t.locale,
             consent: t.consent != 0,
+            photo_url: t.photo.map(|p| format!("/media/{p}")),
         })
         .collect();
     Ok(ProgrammeDetail { programme: Programme::new(&p, show_budget), phases, full_costs, budget_lines, testimonials })
@@ -497,4 +503,43 @@ pub async fn indicators(State(app): State<App>, Query(q): Query<YearQuery>) -> A
             })
             .collect(),
     ))
+}
+
+async fn image_body(body: axum::body::Body) -> AppResult<axum::body::Bytes> {
+    axum::body::to_bytes(body, crate::media::MAX_UPLOAD)
+        .await
+        .map_err(|_| AppError::field("image", "error.image.too_big"))
+}
+
+/// Upload the cover image: the raw bytes of a JPEG, PNG or WebP image (8 MB at most). A light
+/// 480×270 variant is made; the original is not kept.
+#[utoipa::path(put, path = "/api/v1/programmes/{slug}/cover", tag = "programmes", params(("slug" = String, Path)),
+    request_body(content = String, content_type = "image/jpeg", description = "image bytes (JPEG, PNG or WebP)"),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn put_cover(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: axum::body::Body,
+) -> AppResult<StatusCode> {
+    let user = ctx.require_user()?;
+    let bytes = image_body(body).await?;
+    crate::media::set_cover(&app, user, &slug, &bytes).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Upload the portrait of a testimonial's author (raw image bytes, 8 MB at most).
+#[utoipa::path(put, path = "/api/v1/programmes/{slug}/testimonials/{id}/photo", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    request_body(content = String, content_type = "image/jpeg", description = "image bytes (JPEG, PNG or WebP)"),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_photo(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: axum::body::Body,
+) -> AppResult<StatusCode> {
+    let user = ctx.require_user()?;
+    let bytes = image_body(body).await?;
+    crate::media::set_testimonial_photo(&app, user, &slug, id, &bytes).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

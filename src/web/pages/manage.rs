@@ -433,6 +433,17 @@ pub async fn delete_testimonial(
     Ok(back(&slug, "supprime"))
 }
 
+/// The bytes of the file field `name` of a multipart form.
+async fn file_field(multipart: &mut Multipart, name: &str) -> AppResult<Bytes> {
+    let mut data: Option<Bytes> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("image", "error.image.too_big"))? {
+        if field.name() == Some(name) {
+            data = Some(field.bytes().await.map_err(|_| AppError::field("image", "error.image.too_big"))?);
+        }
+    }
+    data.filter(|d| !d.is_empty()).ok_or(AppError::field("image", "error.image.missing"))
+}
+
 /// The cover image: a multipart upload, checked, resized to a light variant.
 pub async fn upload_cover(
     State(app): State<App>,
@@ -441,21 +452,31 @@ pub async fn upload_cover(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let u = user(&ctx)?;
-    let mut data: Option<Bytes> = None;
-    while let Some(field) =
-        multipart.next_field().await.map_err(|_| AppError::field("cover", "error.image.unreadable"))?
-    {
-        if field.name() == Some("cover") {
-            data = Some(field.bytes().await.map_err(|_| AppError::field("cover", "error.image.too_big"))?);
-        }
-    }
-    let result = match data.filter(|d| !d.is_empty()) {
-        Some(bytes) => crate::media::set_cover(&app, u, &slug, &bytes).await,
-        None => Err(AppError::field("cover", "error.image.missing")),
+    let result = match file_field(&mut multipart, "cover").await {
+        Ok(bytes) => crate::media::set_cover(&app, u, &slug, &bytes).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Ok(back(&slug, "couverture")),
         Err(e) => edit_with_error(&app, &ctx, &slug, e, |page, f| page.cover_form = f).await,
+    }
+}
+
+/// A testimonial author's portrait, made into a small light variant.
+pub async fn upload_photo(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let u = user(&ctx)?;
+    let result = match file_field(&mut multipart, "photo").await {
+        Ok(bytes) => crate::media::set_testimonial_photo(&app, u, &slug, id, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(back(&slug, "temoignage")),
+        Err(e) => edit_with_error(&app, &ctx, &slug, e, |page, f| page.testimonial_form = f).await,
     }
 }
 

@@ -62,6 +62,11 @@ pub fn router() -> Router<App> {
             post(manage::upload_cover)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
+        .route(
+            "/gestion/programmes/{slug}/temoignages/{id}/photo",
+            post(manage::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
+        )
         .route("/gestion/rapports/{year}", get(manage::report_form).post(manage::save_report))
 }
 
