@@ -41,9 +41,11 @@ session="tremplin_session=$(awk '/tremplin_session/ {print $7}' "$dir/cookies")"
 echo "== page weight signed in as a participant"
 ../shared/tools/page-weight $base --cookie "$session" || true
 
-for p in / /connexion /programmes/connexions-citoyennes /api/v1/programmes /compte; do
+load() { # path [cookie]
+  local p=$1
+  curl -s -o /dev/null -H "Cookie: ${2:-}" "$base$p"   # warm the caches first
   echo "== wrk -t2 -c64 -d15s --latency $base$p"
-  wrk -t2 -c64 -d15s --latency -H 'Accept-Encoding: gzip' -H 'Accept-Language: fr' -H "Cookie: $session" "$base$p" \
+  wrk -t2 -c64 -d15s --latency -H 'Accept-Encoding: gzip' -H 'Accept-Language: fr' -H "Cookie: ${2:-}" "$base$p" \
     | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' &
   wpid=$!
   peak=0
@@ -51,4 +53,21 @@ for p in / /connexion /programmes/connexions-citoyennes /api/v1/programmes /comp
     r=$(ps -o rss= -p $pid); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.5
   done
   echo "peak resident memory under load: $(( peak / 1024 )) MB"
+}
+for p in / /connexion /programmes/connexions-citoyennes /api/v1/programmes /compte /rapport/2016 \
+         "/recherche?q=numerique" /indicateurs; do
+  load "$p" "$session"
+done
+kill $pid; wait $pid 2>/dev/null || true
+
+echo "== scale: the demo plus 1,000 programmes and 10,000 testimonials"
+t0=$(date +%s)
+$bin demo --scale 1000 --data-dir "$dir/scale" >/dev/null 2>&1
+echo "fixture generated in $(( $(date +%s) - t0 )) s"
+$bin serve --data-dir "$dir/scale" --addr 127.0.0.1:$port >/dev/null 2>&1 &
+pid=$!
+until curl -sf $base/readyz >/dev/null 2>&1; do sleep 0.01; done
+for p in / "/programmes?page=3" /programmes/programme-00042 /rapport/2016 "/recherche?q=projet" \
+         "/recherche?q=numerique%20jeunesse" "/api/v1/search?q=smartphone%20dakar"; do
+  load "$p"
 done

@@ -68,6 +68,18 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/me/tokens/{id}",
         "/api/v1/programmes",
         "/api/v1/programmes/{slug}",
+        "/api/v1/programmes/{slug}/phases",
+        "/api/v1/programmes/{slug}/phases/{id}",
+        "/api/v1/programmes/{slug}/costs/{year}",
+        "/api/v1/programmes/{slug}/budget-lines",
+        "/api/v1/programmes/{slug}/budget-lines/{id}",
+        "/api/v1/programmes/{slug}/testimonials",
+        "/api/v1/programmes/{slug}/testimonials/{id}",
+        "/api/v1/programmes/{slug}/testimonials/{id}/photo",
+        "/api/v1/programmes/{slug}/cover",
+        "/api/v1/reports/{year}",
+        "/api/v1/search",
+        "/api/v1/indicators",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
