@@ -340,8 +340,39 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
         search::index_programme(&mut tx, *id).await?;
     }
     tx.commit().await?;
+    demo_cover(app, programme_ids[0]).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
+}
+
+/// A cover for Connexions citoyennes, drawn here (no file to ship): the sun over a baobab
+/// savanna in the brand's green, turned into the light variant like any upload.
+async fn demo_cover(app: &App, programme_id: i64) -> anyhow::Result<()> {
+    let img = image::RgbImage::from_fn(960, 540, |x, y| {
+        let (fx, fy) = (x as f32 / 960.0, y as f32 / 540.0);
+        let sun = ((fx - 0.72).powi(2) + ((fy - 0.33) * 0.5625).powi(2)).sqrt() < 0.05;
+        let hill = fy > 0.72 - 0.08 * (fx * 6.0).sin();
+        let trunk = (fx - 0.3).abs() < 0.018 && fy > 0.45;
+        let crown = ((fx - 0.3) / 0.13).powi(2) + ((fy - 0.4) / 0.1).powi(2) < 1.0;
+        if sun {
+            image::Rgb([250, 196, 60])
+        } else if trunk || crown {
+            image::Rgb([40, 52, 36])
+        } else if hill {
+            image::Rgb([11, 93, 59])
+        } else {
+            image::Rgb([(240.0 - 60.0 * fy) as u8, (200.0 - 40.0 * fy) as u8, (150.0 + 60.0 * fy) as u8])
+        }
+    });
+    let mut png = vec![];
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    let name = crate::media::store_variant(app, "connexions-citoyennes", &png, crate::media::COVER)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo cover: {e}"))?;
+    let mut tx = app.db.pool.begin().await?;
+    programmes::set_cover(&mut tx, programme_id, Some(&name)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Prints the demo accounts so that a new user can sign in at once.

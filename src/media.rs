@@ -51,7 +51,7 @@ pub fn light_variant(bytes: &[u8], max: (u32, u32)) -> Result<Vec<u8>, &'static 
 }
 
 /// Makes the light variant and stores it under a content-hashed name; returns the name.
-async fn store_variant(app: &App, prefix: &str, bytes: &[u8], max: (u32, u32)) -> AppResult<String> {
+pub(crate) async fn store_variant(app: &App, prefix: &str, bytes: &[u8], max: (u32, u32)) -> AppResult<String> {
     let data = bytes.to_vec();
     let variant = tokio::task::spawn_blocking(move || light_variant(&data, max))
         .await

@@ -97,6 +97,8 @@ pub fn plain_text(md: &str) -> String {
     for event in Parser::new_ext(md, Options::empty()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Inline ends (emphasis, links) add nothing: "**a**, b" stays "a, b".
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             _ => {}
         }
@@ -126,6 +128,7 @@ mod tests {
         assert!(!h.contains("javascript:"));
         assert!(!h.contains("<img"));
         assert_eq!(plain_text("Un *projet* [lié](https://x.org)"), "Un projet lié");
+        assert_eq!(plain_text("**Connexions citoyennes**, qui\n\nSuite"), "Connexions citoyennes, qui Suite");
     }
 
     proptest! {

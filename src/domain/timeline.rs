@@ -5,8 +5,9 @@ use jiff::civil::Date;
 
 /// Width of the drawing in SVG units; the page scales it to the screen.
 pub const WIDTH: i64 = 1000;
-pub const ROW: i64 = 34;
-const AXIS: i64 = 24;
+/// Generous rows and text: the drawing shrinks to ~40 % of its size on a phone.
+pub const ROW: i64 = 56;
+const AXIS: i64 = 36;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bar {
@@ -14,6 +15,9 @@ pub struct Bar {
     pub y: i64,
     pub width: i64,
     pub label_y: i64,
+    /// Labels of bars in the right half end at the bar's end, so they stay in the drawing.
+    pub label_x: i64,
+    pub label_anchor: &'static str,
     pub label: String,
 }
 
@@ -42,15 +46,17 @@ pub fn layout(phases: &[(String, Date, Date)]) -> Option<Timeline> {
         .enumerate()
         .map(|(i, (label, s, e))| {
             let x = x_of(*s);
-            let y = AXIS + i as i64 * ROW + 14;
-            Bar { x, y, width: (x_of(*e) - x).max(6), label_y: y - 3, label: label.clone() }
+            let y = AXIS + i as i64 * ROW + 30;
+            let width = (x_of(*e) - x).max(8);
+            let (label_x, label_anchor) = if x > WIDTH / 2 { (x + width, "end") } else { (x, "start") };
+            Bar { x, y, width, label_y: y - 6, label_x, label_anchor, label: label.clone() }
         })
         .collect();
     let ticks = (first.year() + 1..=last.year())
         .filter_map(|y| Date::new(y, 1, 1).ok())
         .map(|d| Tick { x: x_of(d), label: d.year().to_string() })
         .collect();
-    Some(Timeline { height: AXIS + phases.len() as i64 * ROW + 8, bars, ticks })
+    Some(Timeline { height: AXIS + phases.len() as i64 * ROW + 12, bars, ticks })
 }
 
 #[cfg(test)]

@@ -174,7 +174,9 @@ async fn unknown_routes_and_methods() {
 /// A battery of hostile or clumsy requests against every route: none may produce a 5xx.
 #[tokio::test]
 async fn no_client_input_produces_a_server_error() {
-    let app = spawn_app().await;
+    // Signed in as an administrator, so that every handler is reached, not only refusals.
+    let app = crate::helpers::spawn_app_with(true).await;
+    app.sign_in_api("admin@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
     let routes = [
         "/",
         "/inscription",
@@ -206,6 +208,40 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/me/tokens/99999999999999999999",
         "/api/v1/programmes",
         "/api/v1/programmes/nope",
+        "/programmes",
+        "/programmes?page=-1",
+        "/rapport",
+        "/rapport/2016",
+        "/rapport/2016.pdf",
+        "/rapport/99999999999999999999",
+        "/recherche?q=%00",
+        "/recherche?q=a&page=99999999999999999999",
+        "/indicateurs?annee=%00",
+        "/indicateurs.csv?annee=x",
+        "/indicateurs.xlsx",
+        "/gestion",
+        "/gestion/programmes",
+        "/gestion/programmes/nouveau",
+        "/gestion/programmes/nope",
+        "/gestion/programmes/connexions-citoyennes/etapes",
+        "/gestion/programmes/connexions-citoyennes/couts",
+        "/gestion/programmes/connexions-citoyennes/budget/x/supprimer",
+        "/gestion/programmes/connexions-citoyennes/couverture",
+        "/gestion/programmes/connexions-citoyennes/temoignages/1/photo",
+        "/gestion/rapports/2016",
+        "/gestion/rapports/-5",
+        "/media/x.jpg",
+        "/api/v1/programmes/connexions-citoyennes/phases",
+        "/api/v1/programmes/connexions-citoyennes/costs/abc",
+        "/api/v1/programmes/connexions-citoyennes/budget-lines",
+        "/api/v1/programmes/connexions-citoyennes/testimonials/1",
+        "/api/v1/programmes/connexions-citoyennes/testimonials/1/photo",
+        "/api/v1/programmes/connexions-citoyennes/cover",
+        "/api/v1/reports/abc",
+        "/api/v1/reports/2016",
+        "/api/v1/search?q=",
+        "/api/v1/search?q=a&page=-4",
+        "/api/v1/indicators?year=x",
     ];
     let bodies: [(&str, &str); 7] = [
         (
@@ -227,6 +263,8 @@ async fn no_client_input_produces_a_server_error() {
         reqwest::Method::DELETE,
     ];
     for route in routes {
+        // Some requests sign out (DELETE /api/v1/session, /deconnexion): sign in again.
+        app.sign_in_api("admin@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
         for m in &methods {
             for (ct, body) in bodies {
                 let r = app
