@@ -331,6 +331,24 @@ pub async fn delete_phase(app: &App, user: &UserRow, slug: &str, phase_id: i64) 
     Ok(())
 }
 
+/// Moves a phase one place earlier (`up`) or later in the programme's order.
+pub async fn move_phase(app: &App, user: &UserRow, slug: &str, phase_id: i64, up: bool) -> AppResult<()> {
+    let p = managed(app, user, slug).await?;
+    let phases = store::phases(&app.db, p.id).await?;
+    let i = phases.iter().position(|ph| ph.id == phase_id).ok_or(AppError::NotFound)?;
+    let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < phases.len()) };
+    let Some(j) = j else { return Ok(()) }; // already first or last
+                                            // Renumber all, swapping the two: positions stay dense whatever they were before.
+    let mut order: Vec<i64> = phases.iter().map(|ph| ph.id).collect();
+    order.swap(i, j);
+    let mut tx = app.db.pool.begin().await?;
+    for (pos, id) in order.iter().enumerate() {
+        store::set_phase_position(&mut tx, p.id, *id, pos as i64).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 fn parse_year(e: &mut FieldErrors, field: &'static str, s: &str) -> Option<i64> {
     match s.trim().parse::<i64>() {
         Ok(y) if (1990..=2100).contains(&y) => Some(y),

@@ -328,6 +328,21 @@ pub async fn insert_phase(
     .await?)
 }
 
+pub async fn set_phase_position(
+    tx: &mut Transaction<'static, Any>,
+    programme_id: i64,
+    phase_id: i64,
+    position: i64,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE programme_phases SET position = $1 WHERE id = $2 AND programme_id = $3")
+        .bind(position)
+        .bind(phase_id)
+        .bind(programme_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_phase(
     tx: &mut Transaction<'static, Any>,
     programme_id: i64,

@@ -331,3 +331,41 @@ async fn portraits_and_covers_through_the_api() {
         .unwrap();
     assert!(html.contains(&photo) && html.contains(&cover));
 }
+
+#[tokio::test]
+async fn phases_can_be_reordered() {
+    let app = spawn_app_with(true).await;
+    app.sign_in_api("responsable@cfi.demo", DEMO_PASSWORD).await;
+    let titles = |p: &Value| {
+        p["phases"].as_array().unwrap().iter().map(|ph| ph["title"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    let p: Value = app.get("/api/v1/programmes/connexions-citoyennes").await.json().await.unwrap();
+    let before = titles(&p);
+    let second = p["phases"][1]["id"].as_i64().unwrap();
+    let r = app
+        .post_json(
+            &format!("/api/v1/programmes/connexions-citoyennes/phases/{second}/move"),
+            serde_json::json!({"direction": "up"}),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let after = titles(&app.get("/api/v1/programmes/connexions-citoyennes").await.json().await.unwrap());
+    assert_eq!((after[0].as_str(), after[1].as_str()), (before[1].as_str(), before[0].as_str()));
+    let r = app
+        .post_json(
+            &format!("/api/v1/programmes/connexions-citoyennes/phases/{second}/move"),
+            serde_json::json!({"direction": "sideways"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    // The same from the page, without JavaScript.
+    let r = app
+        .post_form(
+            "/gestion/programmes/connexions-citoyennes",
+            &format!("/gestion/programmes/connexions-citoyennes/etapes/{second}/deplacer"),
+            &[("direction", "down")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(titles(&app.get("/api/v1/programmes/connexions-citoyennes").await.json().await.unwrap()), before);
+}

@@ -72,6 +72,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::get_one, programmes::update))
         .routes(routes!(programmes::add_phase))
         .routes(routes!(programmes::delete_phase))
+        .routes(routes!(programmes::move_phase))
         .routes(routes!(programmes::set_cost, programmes::delete_cost))
         .routes(routes!(programmes::add_budget_line))
         .routes(routes!(programmes::delete_budget_line))

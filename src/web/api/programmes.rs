@@ -257,6 +257,30 @@ pub async fn add_phase(
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct MoveRequest {
+    /// `up` (earlier) or `down` (later).
+    pub direction: String,
+}
+
+/// Move a phase one place earlier or later.
+#[utoipa::path(post, path = "/api/v1/programmes/{slug}/phases/{id}/move", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
+    request_body = MoveRequest, security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn move_phase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(r): ApiJson<MoveRequest>,
+) -> AppResult<StatusCode> {
+    let up = match r.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(AppError::field("direction", "error.phase.direction")),
+    };
+    uc::move_phase(&app, ctx.require_user()?, &slug, id, up).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Remove a phase.
 #[utoipa::path(delete, path = "/api/v1/programmes/{slug}/phases/{id}", tag = "programmes", params(("slug" = String, Path), ("id" = i64, Path)),
     security(("session" = []), ("token" = [])), responses((status = 204), (status = 404, body = ErrorBody)))]

@@ -335,6 +335,17 @@ pub async fn delete_phase(
     Ok(back(&slug, "supprime"))
 }
 
+pub async fn move_phase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let up = get(&pairs(&body), "direction") != "down";
+    uc::move_phase(&app, user(&ctx)?, &slug, id, up).await?;
+    Ok(back(&slug, "etape"))
+}
+
 pub async fn set_cost(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
     let p = pairs(&body);
     let (year, amount) = (get(&p, "year"), get(&p, "amount"));

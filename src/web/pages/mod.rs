@@ -51,6 +51,7 @@ pub fn router() -> Router<App> {
         .route("/gestion/programmes/{slug}", get(manage::edit_form).post(manage::update))
         .route("/gestion/programmes/{slug}/etapes", post(manage::add_phase))
         .route("/gestion/programmes/{slug}/etapes/{id}/supprimer", post(manage::delete_phase))
+        .route("/gestion/programmes/{slug}/etapes/{id}/deplacer", post(manage::move_phase))
         .route("/gestion/programmes/{slug}/couts", post(manage::set_cost))
         .route("/gestion/programmes/{slug}/budget", post(manage::add_budget_line))
         .route("/gestion/programmes/{slug}/budget/{id}/supprimer", post(manage::delete_budget_line))
