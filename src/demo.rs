@@ -334,6 +334,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             .execute(&mut *tx)
             .await?;
     }
+    demo_calls(&mut tx, programme_ids[0]).await?;
     reports::save(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
     search::index_report(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
     for id in &programme_ids {
@@ -343,6 +344,61 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     demo_cover(app, programme_ids[0]).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
+}
+
+/// The 2016 call, closed, and the next one, open until midnight GMT five days after the demo
+/// is loaded, so that the countdown shows.
+async fn demo_calls(tx: &mut sqlx::Transaction<'static, sqlx::Any>, programme_id: i64) -> anyhow::Result<()> {
+    use crate::domain::call::{instant_in_zone, CallStatus};
+    use crate::store::calls::{insert, CallFields};
+    let gmt = crate::domain::time::TimeZoneName::parse("Africa/Abidjan").ok_or_else(|| anyhow::anyhow!("zone"))?;
+    let at = |d: &str, t: &str| instant_in_zone(d, t, &gmt).map_err(|e| anyhow::anyhow!("{e}"));
+    let today = jiff::Timestamp::now().to_zoned(gmt.zone()).date();
+    let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).map(|d| d.to_string()).unwrap_or_default();
+    let description = "Vous avez entre 18 et 35 ans, vous vivez en Afrique francophone et vous portez un projet \
+numérique d’action citoyenne ? Candidatez à **Connexions citoyennes** : six semaines de formation en ligne, un \
+accompagnement personnalisé, puis, pour quinze d’entre vous, un stage d’accélération, des brousse-camps et une \
+session finale à Paris.";
+    let description_en = "Aged 18 to 35, living in French-speaking Africa, with a digital citizen action project? \
+Apply to **Citizen Connections**: a six-week online course, personal coaching, then, for fifteen of you, an \
+acceleration internship, bush camps and a final session in Paris.";
+    insert(
+        tx,
+        programme_id,
+        &CallFields {
+            slug: "connexions-citoyennes-2016",
+            title: "Appel à candidatures — Connexions citoyennes 2016",
+            title_en: "Call for applications — Citizen Connections 2016",
+            description,
+            description_en,
+            opens_at: at("2016-09-15", "00:00")?,
+            closes_at: at("2016-10-15", "24:00")?,
+            time_zone: gmt.as_str(),
+            languages: "fr",
+            max_applications: None,
+            status: CallStatus::Closed,
+        },
+    )
+    .await?;
+    insert(
+        tx,
+        programme_id,
+        &CallFields {
+            slug: "connexions-citoyennes-prochaine-promotion",
+            title: "Appel à candidatures — Connexions citoyennes, prochaine promotion",
+            title_en: "Call for applications — Citizen Connections, next cohort",
+            description,
+            description_en,
+            opens_at: at(&day(-30), "00:00")?,
+            closes_at: at(&day(5), "24:00")?,
+            time_zone: gmt.as_str(),
+            languages: "fr,en",
+            max_applications: Some(5000),
+            status: CallStatus::Open,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A cover for Connexions citoyennes, drawn here (no file to ship): the sun over a baobab

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod app;
 pub mod cache;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -105,6 +105,28 @@ impl I18n {
         )
     }
 
+    /// A deadline in its reference zone, midnight read as "24:00" of the day before:
+    /// "28 décembre 2025 à 24:00 GMT".
+    pub fn deadline(&self, unix_secs: i64, zone: &TimeZone) -> String {
+        let Ok(ts) = Timestamp::from_second(unix_secs) else { return String::new() };
+        let z = ts.to_zoned(zone.clone());
+        if z.hour() != 0 || z.minute() != 0 {
+            return self.datetime(unix_secs, zone);
+        }
+        let day = z.date().yesterday().unwrap_or(z.date());
+        let abbrev = z.time_zone().to_offset_info(ts).abbreviation().to_string();
+        self.tf(
+            "format.datetime",
+            &[
+                ("day", &day.day().to_string()),
+                ("month", self.month_name(day.month() as u8)),
+                ("year", &day.year().to_string()),
+                ("time", "24:00"),
+                ("zone", &abbrev),
+            ],
+        )
+    }
+
     /// "septembre 2016" / "September 2016".
     pub fn month_year(&self, ym: YearMonth) -> String {
         let name = self.month_name(ym.month);
@@ -196,6 +218,10 @@ mod tests {
         let en = I18n::new(Locale::En);
         let paris = TimeZone::get("Europe/Paris").unwrap();
         assert_eq!(en.datetime(ts, &paris), "29 December 2025 at 00:59 CET");
+        assert_eq!(
+            fr.deadline(1_766_966_400, &TimeZone::get("Africa/Abidjan").unwrap()),
+            "28 décembre 2025 à 24:00 GMT"
+        );
         let ym = |s| YearMonth::parse(s).unwrap();
         assert_eq!(fr.month_span(ym("2016-09"), ym("2017-06")), "Septembre 2016 – Juin 2017");
     }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod calls;
 pub mod indicators;
 pub mod outbox;
 pub mod programmes;
@@ -38,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../migrations/0001_foundation.sql")),
     (2, "programmes_report", include_str!("../../migrations/0002_programmes_report.sql")),
     (3, "content_version", include_str!("../../migrations/0003_content_version.sql")),
+    (4, "calls", include_str!("../../migrations/0004_calls.sql")),
 ];
 
 impl Db {

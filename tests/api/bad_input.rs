@@ -242,6 +242,15 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/search?q=",
         "/api/v1/search?q=a&page=-4",
         "/api/v1/indicators?year=x",
+        "/appels",
+        "/appels/%00",
+        "/appels/connexions-citoyennes-2016",
+        "/gestion/appels/connexions-citoyennes-2016",
+        "/gestion/programmes/connexions-citoyennes/appels",
+        "/gestion/programmes/connexions-citoyennes/appels/nouveau",
+        "/api/v1/calls",
+        "/api/v1/calls/connexions-citoyennes-2016",
+        "/api/v1/programmes/connexions-citoyennes/calls",
     ];
     let bodies: [(&str, &str); 7] = [
         (

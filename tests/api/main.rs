@@ -9,6 +9,7 @@ mod manage;
 mod accounts_api;
 mod accounts_pages;
 mod bad_input;
+mod calls;
 mod cli;
 mod e2e_browser;
 mod operations;

@@ -80,6 +80,10 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/reports/{year}",
         "/api/v1/search",
         "/api/v1/indicators",
+        "/api/v1/calls",
+        "/api/v1/calls/{slug}",
+        "/api/v1/programmes/{slug}/calls",
+        "/api/v1/programmes/{slug}/phases/{id}/move",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }

@@ -83,4 +83,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::get_report, programmes::put_report))
         .routes(routes!(programmes::search_api))
         .routes(routes!(programmes::indicators))
+        .routes(routes!(programmes::list_calls))
+        .routes(routes!(programmes::get_call, programmes::update_call))
+        .routes(routes!(programmes::create_call))
 }

@@ -567,3 +567,90 @@ pub async fn put_photo(
     crate::media::set_testimonial_photo(&app, user, &slug, id, &bytes).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct Call {
+    pub slug: String,
+    pub programme: String,
+    pub title: String,
+    pub title_en: String,
+    /// Markdown.
+    pub description: String,
+    pub description_en: String,
+    /// Unix seconds; applications are accepted from `opens_at` included to `closes_at` excluded.
+    pub opens_at: i64,
+    pub closes_at: i64,
+    /// The reference time zone (IANA).
+    pub time_zone: String,
+    /// The closing instant as announced, e.g. "28 décembre 2025 à 24:00 GMT".
+    pub closes_announced: String,
+    pub languages: Vec<String>,
+    pub max_applications: Option<i64>,
+    /// draft, open, closed or archived
+    pub status: String,
+    /// Whether applications are accepted right now, by the server's clock.
+    pub accepting: bool,
+}
+
+fn call_json(ctx: &Ctx, c: &crate::store::calls::CallRow) -> Call {
+    let zone = crate::domain::time::TimeZoneName::parse(&c.time_zone)
+        .unwrap_or_else(crate::domain::time::TimeZoneName::utc)
+        .zone();
+    let phase = crate::domain::call::phase(c.status(), c.opens_at, c.closes_at, crate::domain::time::unix_now());
+    Call {
+        slug: c.slug.clone(),
+        programme: c.programme_slug.clone(),
+        title: c.title.clone(),
+        title_en: c.title_en.clone(),
+        description: c.description.clone(),
+        description_en: c.description_en.clone(),
+        opens_at: c.opens_at,
+        closes_at: c.closes_at,
+        time_zone: c.time_zone.clone(),
+        closes_announced: ctx.i18n().deadline(c.closes_at, &zone),
+        languages: c.languages.split(',').map(str::to_owned).collect(),
+        max_applications: c.max_applications,
+        status: c.status.clone(),
+        accepting: matches!(phase, crate::domain::call::Phase::Accepting { .. }),
+    }
+}
+
+/// Published calls of public programmes, those closing soonest first.
+#[utoipa::path(get, path = "/api/v1/calls", tag = "calls", responses((status = 200, body = Vec<Call>)))]
+pub async fn list_calls(State(app): State<App>, ctx: Ctx) -> AppResult<Json<Vec<Call>>> {
+    Ok(Json(crate::store::calls::list_public(&app.db).await?.iter().map(|c| call_json(&ctx, c)).collect()))
+}
+
+/// One call (drafts only for the programme's managers).
+#[utoipa::path(get, path = "/api/v1/calls/{slug}", tag = "calls", params(("slug" = String, Path)),
+    responses((status = 200, body = Call), (status = 404, body = ErrorBody)))]
+pub async fn get_call(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Call>> {
+    let c = crate::calls::visible(&app, ctx.user.as_deref(), &slug).await?;
+    Ok(Json(call_json(&ctx, &c)))
+}
+
+/// Open a call for a programme (its managers and administrators).
+#[utoipa::path(post, path = "/api/v1/programmes/{slug}/calls", tag = "calls", params(("slug" = String, Path)), request_body = crate::calls::CallInput,
+    security(("session" = []), ("token" = [])), responses((status = 201, body = Call), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_call(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<crate::calls::CallInput>,
+) -> AppResult<Response> {
+    let c = crate::calls::create(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok((StatusCode::CREATED, Json(call_json(&ctx, &c))).into_response())
+}
+
+/// Replace a call's fields.
+#[utoipa::path(put, path = "/api/v1/calls/{slug}", tag = "calls", params(("slug" = String, Path)), request_body = crate::calls::CallInput,
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Call), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_call(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<crate::calls::CallInput>,
+) -> AppResult<Json<Call>> {
+    let c = crate::calls::update(&app, ctx.require_user()?, &slug, &input).await?;
+    Ok(Json(call_json(&ctx, &c)))
+}

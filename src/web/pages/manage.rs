@@ -145,6 +145,7 @@ struct ProgrammeForm {
     testimonial: TestimonialInput,
     testimonial_form: FormState,
     cover_form: FormState,
+    calls: Vec<crate::store::calls::CallRow>,
 }
 
 impl ProgrammeForm {
@@ -163,14 +164,15 @@ async fn form_page(
     v: ProgrammeInput,
 ) -> AppResult<ProgrammeForm> {
     let i = ctx.i18n();
-    let (phases, costs, lines, testimonials) = match &existing {
+    let (phases, costs, lines, testimonials, calls) = match &existing {
         Some(p) => (
             programmes::phases(&app.db, p.id).await?,
             programmes::costs(&app.db, p.id).await?,
             programmes::budget_lines(&app.db, p.id, false).await?,
             programmes::all_testimonials(&app.db, p.id).await?,
+            crate::store::calls::of_programme(&app.db, p.id).await?,
         ),
-        None => (vec![], vec![], vec![], vec![]),
+        None => (vec![], vec![], vec![], vec![], vec![]),
     };
     let fr = i.locale == crate::domain::locale::Locale::Fr;
     let title = match &existing {
@@ -205,6 +207,7 @@ async fn form_page(
         testimonial: TestimonialInput { language: "fr".into(), ..Default::default() },
         testimonial_form: FormState::default(),
         cover_form: FormState::default(),
+        calls,
     })
 }
 
@@ -544,6 +547,139 @@ pub async fn save_report(State(app): State<App>, ctx: Ctx, Path(year): Path<i64>
                 saved: false,
             };
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ------------------------------------------------------------------ calls for applications
+
+#[derive(Template)]
+#[template(path = "manage_call.html")]
+struct CallForm {
+    page: PageCtx,
+    programme_slug: String,
+    /// None when creating.
+    existing: Option<String>,
+    v: crate::calls::CallInput,
+    form: FormState,
+    statuses: Vec<Choice>,
+    zones: &'static [&'static str],
+    saved: bool,
+}
+
+impl CallForm {
+    fn has_lang(&self, l: &str) -> bool {
+        self.v.languages.iter().flat_map(|x| x.split(',')).any(|x| x.trim() == l)
+    }
+}
+
+fn call_statuses(i: I18n, current: &str) -> Vec<Choice> {
+    crate::domain::call::CallStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            code: s.code(),
+            label: i.t(&format!("call.status.{}", s.code())).to_owned(),
+            selected: s.code() == current,
+        })
+        .collect()
+}
+
+fn call_form(
+    ctx: &Ctx,
+    programme_slug: String,
+    existing: Option<String>,
+    v: crate::calls::CallInput,
+    saved: bool,
+) -> CallForm {
+    let i = ctx.i18n();
+    let title = if existing.is_some() { i.t("call.edit") } else { i.t("call.new") };
+    CallForm {
+        page: PageCtx::new(ctx, title),
+        statuses: call_statuses(i, &v.status),
+        programme_slug,
+        existing,
+        v,
+        form: FormState::default(),
+        zones: crate::domain::time::OFFERED_ZONES,
+        saved,
+    }
+}
+
+fn call_input(p: &[(String, String)]) -> crate::calls::CallInput {
+    crate::calls::CallInput {
+        slug: get(p, "slug"),
+        title: get(p, "title"),
+        title_en: get(p, "title_en"),
+        description: get(p, "description"),
+        description_en: get(p, "description_en"),
+        opens_date: get(p, "opens_date"),
+        opens_time: get(p, "opens_time"),
+        closes_date: get(p, "closes_date"),
+        closes_time: get(p, "closes_time"),
+        time_zone: get(p, "time_zone"),
+        languages: p.iter().filter(|(k, _)| k == "languages").map(|(_, v)| v.clone()).collect(),
+        max_applications: get(p, "max_applications"),
+        status: get(p, "status"),
+    }
+}
+
+pub async fn new_call_form(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let p = uc::managed(&app, user(&ctx)?, &slug).await?;
+    let v = crate::calls::CallInput {
+        opens_time: "00:00".into(),
+        closes_time: "24:00".into(),
+        time_zone: "Africa/Abidjan".into(),
+        languages: vec!["fr".into()],
+        status: "draft".into(),
+        ..Default::default()
+    };
+    Ok(html(StatusCode::OK, call_form(&ctx, p.slug, None, v, false)))
+}
+
+pub async fn create_call(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let input = call_input(&pairs(&body));
+    match crate::calls::create(&app, user(&ctx)?, &slug, &input).await {
+        Ok(c) => Ok(see_other(&format!("/gestion/appels/{}?fait=cree", c.slug))),
+        Err(e) if is_form_error(&e) => {
+            let mut page = call_form(&ctx, slug, None, input, false);
+            page.form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_call_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(d): Query<Done>,
+) -> AppResult<Response> {
+    let c = crate::calls::managed(&app, user(&ctx)?, &slug).await?;
+    let v = crate::calls::CallInput::from_row(&c);
+    Ok(html(StatusCode::OK, call_form(&ctx, c.programme_slug.clone(), Some(c.slug.clone()), v, d.fait.is_some())))
+}
+
+pub async fn update_call(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let input = call_input(&pairs(&body));
+    match crate::calls::update(&app, user(&ctx)?, &slug, &input).await {
+        Ok(c) => Ok(see_other(&format!("/gestion/appels/{}?fait=enregistre", c.slug))),
+        Err(e) if is_form_error(&e) => {
+            let c = crate::calls::managed(&app, user(&ctx)?, &slug).await?;
+            let mut page = call_form(&ctx, c.programme_slug, Some(c.slug), input, false);
+            page.form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
         }
         Err(e) => Err(e),
     }

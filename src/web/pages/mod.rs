@@ -2,6 +2,7 @@
 //! use case, render a template. Pages work without JavaScript.
 
 pub mod account;
+pub mod calls;
 pub mod home;
 pub mod indicators;
 pub mod manage;
@@ -68,6 +69,11 @@ pub fn router() -> Router<App> {
             post(manage::upload_photo)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::media::MAX_UPLOAD + 64 * 1024)),
         )
+        .route("/appels", get(calls::list))
+        .route("/appels/{slug}", get(calls::show))
+        .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
+        .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
+        .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))
         .route("/gestion/rapports/{year}", get(manage::report_form).post(manage::save_report))
 }
 
