@@ -3,7 +3,9 @@
 
 pub mod budget;
 pub mod call;
+pub mod eligibility;
 pub mod email;
+pub mod form;
 pub mod indicators;
 pub mod locale;
 pub mod markdown;
