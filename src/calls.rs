@@ -279,3 +279,230 @@ mod tests {
         assert_eq!(e["opens_date"], "error.call.instant");
     }
 }
+
+// ------------------------------------------------------------------ the application form
+
+use crate::domain::form::{Choice, Condition, DefinitionError, Form, Kind, Question, Section};
+use crate::store::forms;
+
+/// A call's current form, as the viewer may see it.
+pub async fn form_of(app: &App, viewer: Option<&UserRow>, slug: &str) -> AppResult<(CallRow, i64, Form)> {
+    let c = visible(app, viewer, slug).await?;
+    let (version, form) = forms::current(&app.db, c.id).await?;
+    Ok((c, version, form))
+}
+
+fn definition_error(e: DefinitionError) -> AppError {
+    match e {
+        DefinitionError::DuplicateId(_) => AppError::field("form", "error.form.duplicate"),
+        DefinitionError::EmptyLabel(_) => AppError::field("label", "error.field.required"),
+        DefinitionError::NoChoice(_) => AppError::field("options", "error.form.no_choice"),
+        DefinitionError::BadCondition(_) => AppError::field("show_if_question", "error.form.condition"),
+        DefinitionError::BadRange(_) => AppError::field("min", "error.form.range"),
+    }
+}
+
+/// Saves a whole form as the next version of the call's form. `based_on` is the version the
+/// editor started from: if another was saved since, nothing is written and the manager is
+/// told to reload (no edit silently overwrites another).
+pub async fn replace_form(app: &App, user: &UserRow, slug: &str, based_on: i64, form: &Form) -> AppResult<i64> {
+    let c = managed(app, user, slug).await?;
+    form.validate_definition().map_err(definition_error)?;
+    let mut tx = app.db.pool.begin().await?;
+    let Some(version) = forms::save(&mut tx, c.id, based_on, form).await? else {
+        return Err(AppError::Conflict { field: "form", key: "error.form.changed" });
+    };
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// A question as typed in the builder form.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct QuestionInput {
+    /// Section id; empty for the last section (created if the form has none).
+    pub section: String,
+    /// short_text, long_text, single_choice, multiple_choice, number, date, country, email,
+    /// phone, url, file or yes_no
+    pub kind: String,
+    pub label: String,
+    pub label_en: String,
+    pub help: String,
+    pub help_en: String,
+    pub required: bool,
+    pub identifying: bool,
+    /// For choices: one per line, `value | label | English label` (value and English optional).
+    pub options: String,
+    pub max_chars: String,
+    pub max_words: String,
+    pub min: String,
+    pub max: String,
+    pub max_selected: String,
+    /// For files: accepted media types, comma-separated (e.g. `application/pdf, image/jpeg`).
+    pub file_types: String,
+    pub max_mb: String,
+    pub show_if_question: String,
+    pub show_if_value: String,
+}
+
+fn opt_num<T: std::str::FromStr>(e: &mut FieldErrors, field: &'static str, s: &str) -> Option<T> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    s.parse().map_err(|_| e.insert(field, "error.answer.not_a_number")).ok()
+}
+
+/// The value stored for a choice typed only as a label: "Médias & presse" → "medias-presse".
+fn choice_value(label: &str) -> String {
+    let folded = crate::domain::search::fold(label);
+    let v: String = folded.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    v.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+pub fn question_from(input: &QuestionInput, id: String) -> Result<Question, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let options: Vec<Choice> = input
+        .options
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split('|').map(str::trim).collect();
+            match parts.as_slice() {
+                [label] => Choice { value: choice_value(label), label: (*label).into(), label_en: String::new() },
+                [value, label] => Choice { value: (*value).into(), label: (*label).into(), label_en: String::new() },
+                [value, label, en, ..] => {
+                    Choice { value: (*value).into(), label: (*label).into(), label_en: (*en).into() }
+                }
+                [] => Choice { value: String::new(), label: String::new(), label_en: String::new() },
+            }
+        })
+        .collect();
+    let kind = match input.kind.as_str() {
+        "short_text" => Kind::ShortText { max_chars: opt_num(&mut e, "max_chars", &input.max_chars).unwrap_or(200) },
+        "long_text" => Kind::LongText {
+            max_words: opt_num(&mut e, "max_words", &input.max_words),
+            max_chars: opt_num(&mut e, "max_chars", &input.max_chars),
+        },
+        "single_choice" => Kind::SingleChoice { options },
+        "multiple_choice" => {
+            Kind::MultipleChoice { options, max_selected: opt_num(&mut e, "max_selected", &input.max_selected) }
+        }
+        "number" => Kind::Number { min: opt_num(&mut e, "min", &input.min), max: opt_num(&mut e, "max", &input.max) },
+        "date" => Kind::Date,
+        "country" => Kind::Country,
+        "email" => Kind::Email,
+        "phone" => Kind::Phone,
+        "url" => Kind::Url,
+        "file" => Kind::File {
+            types: input.file_types.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            max_bytes: opt_num::<u64>(&mut e, "max_mb", &input.max_mb).unwrap_or(10).min(200) * 1024 * 1024,
+        },
+        "yes_no" => Kind::YesNo,
+        _ => {
+            e.insert("kind", "error.form.kind");
+            Kind::YesNo
+        }
+    };
+    let label = input.label.trim();
+    if label.is_empty() {
+        e.insert("label", "error.field.required");
+    } else if label.chars().count() > 500 {
+        e.insert("label", "error.field.too_long");
+    }
+    let show_if = (!input.show_if_question.trim().is_empty()).then(|| Condition {
+        question: input.show_if_question.trim().into(),
+        equals: input.show_if_value.trim().into(),
+    });
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(Question {
+        id,
+        label: label.into(),
+        label_en: input.label_en.trim().into(),
+        help: input.help.trim().into(),
+        help_en: input.help_en.trim().into(),
+        required: input.required,
+        kind,
+        show_if,
+        identifying: input.identifying,
+    })
+}
+
+fn next_question_id(form: &Form) -> String {
+    let n =
+        form.questions().filter_map(|q| q.id.strip_prefix('q').and_then(|n| n.parse::<u32>().ok())).max().unwrap_or(0);
+    format!("q{}", n + 1)
+}
+
+/// Adds a question (and, to an empty form, a first section).
+pub async fn add_question(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    based_on: i64,
+    input: &QuestionInput,
+) -> AppResult<i64> {
+    let c = managed(app, user, slug).await?;
+    let (_, mut form) = forms::current(&app.db, c.id).await?;
+    let q = question_from(input, next_question_id(&form)).map_err(AppError::Invalid)?;
+    if form.sections.is_empty() {
+        form.sections.push(Section {
+            id: "s1".into(),
+            title: "Votre candidature".into(),
+            title_en: "Your application".into(),
+            questions: vec![],
+        });
+    }
+    let section = match input.section.trim() {
+        "" => form.sections.len() - 1,
+        id => form.sections.iter().position(|s| s.id == id).ok_or(AppError::field("section", "error.form.section"))?,
+    };
+    form.sections[section].questions.push(q);
+    replace_form(app, user, slug, based_on, &form).await
+}
+
+pub async fn add_section(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    based_on: i64,
+    title: &str,
+    title_en: &str,
+) -> AppResult<i64> {
+    let c = managed(app, user, slug).await?;
+    let (_, mut form) = forms::current(&app.db, c.id).await?;
+    if title.trim().is_empty() {
+        return Err(AppError::field("title", "error.field.required"));
+    }
+    let n = form.sections.len() + 1;
+    form.sections.push(Section {
+        id: format!("s{n}"),
+        title: title.trim().into(),
+        title_en: title_en.trim().into(),
+        questions: vec![],
+    });
+    replace_form(app, user, slug, based_on, &form).await
+}
+
+pub async fn delete_question(app: &App, user: &UserRow, slug: &str, based_on: i64, question: &str) -> AppResult<i64> {
+    let c = managed(app, user, slug).await?;
+    let (_, mut form) = forms::current(&app.db, c.id).await?;
+    let before = form.questions().count();
+    for s in &mut form.sections {
+        s.questions.retain(|q| q.id != question);
+    }
+    if form.questions().count() == before {
+        return Err(AppError::NotFound);
+    }
+    replace_form(app, user, slug, based_on, &form).await
+}
+
+/// Copies the current form of another call the user manages (e.g. last year's).
+pub async fn copy_form(app: &App, user: &UserRow, slug: &str, based_on: i64, from: &str) -> AppResult<i64> {
+    let source = managed(app, user, from).await.map_err(|_| AppError::field("from", "error.form.source"))?;
+    let (_, form) = forms::current(&app.db, source.id).await?;
+    replace_form(app, user, slug, based_on, &form).await
+}

@@ -380,7 +380,7 @@ acceleration internship, bush camps and a final session in Paris.";
         },
     )
     .await?;
-    insert(
+    let open_call = insert(
         tx,
         programme_id,
         &CallFields {
@@ -398,7 +398,122 @@ acceleration internship, bush camps and a final session in Paris.";
         },
     )
     .await?;
+    crate::store::forms::save(tx, open_call, 0, &demo_form()).await?;
+    let rules = crate::domain::eligibility::Rules {
+        age: Some(crate::domain::eligibility::AgeRule {
+            question: "q1".into(),
+            min: 18,
+            max: 35,
+            on: day(5).parse().map_err(|e| anyhow::anyhow!("{e}"))?,
+        }),
+        countries: Some(crate::domain::eligibility::ListRule {
+            question: "q2".into(),
+            values: [
+                "BJ", "BF", "BI", "CM", "CF", "KM", "CG", "CD", "CI", "DJ", "GA", "GN", "MG", "ML", "MR", "NE", "RW",
+                "SN", "TD", "TG", "TN", "MA", "DZ",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }),
+        languages: Some(crate::domain::eligibility::ListRule { question: "q10".into(), values: vec!["fr".into()] }),
+        custom: vec![],
+    };
+    sqlx::query("UPDATE calls SET eligibility = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&rules)?)
+        .bind(open_call)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// The application form of the open demo call.
+fn demo_form() -> crate::domain::form::Form {
+    use crate::domain::form::{Choice, Condition, Form, Kind, Question, Section};
+    let q = |id: &str, label: &str, label_en: &str, required: bool, kind: Kind| Question {
+        id: id.into(),
+        label: label.into(),
+        label_en: label_en.into(),
+        help: String::new(),
+        help_en: String::new(),
+        required,
+        kind,
+        show_if: None,
+        identifying: false,
+    };
+    let choice = |v: &str, fr: &str, en: &str| Choice { value: v.into(), label: fr.into(), label_en: en.into() };
+    let mut born = q("q1", "Date de naissance", "Date of birth", true, Kind::Date);
+    born.identifying = true;
+    let mut gender = q(
+        "q3",
+        "Genre",
+        "Gender",
+        false,
+        Kind::SingleChoice {
+            options: vec![
+                choice("female", "Femme", "Woman"),
+                choice("male", "Homme", "Man"),
+                choice("other", "Autre", "Other"),
+            ],
+        },
+    );
+    gender.identifying = true;
+    let mut team_size = q(
+        "q7",
+        "Combien êtes-vous dans l’équipe ?",
+        "How many are you in the team?",
+        true,
+        Kind::Number { min: Some(2), max: Some(10) },
+    );
+    team_size.show_if = Some(Condition { question: "q6".into(), equals: "yes".into() });
+    let mut phone = q("q9", "Téléphone (format international)", "Phone (international format)", false, Kind::Phone);
+    phone.identifying = true;
+    Form {
+        sections: vec![
+            Section {
+                id: "s1".into(),
+                title: "Vous".into(),
+                title_en: "You".into(),
+                questions: vec![
+                    born,
+                    q("q2", "Pays de résidence", "Country of residence", true, Kind::Country),
+                    gender,
+                    phone,
+                ],
+            },
+            Section {
+                id: "s2".into(),
+                title: "Votre projet".into(),
+                title_en: "Your project".into(),
+                questions: vec![
+                    q("q4", "Titre du projet", "Project title", true, Kind::ShortText { max_chars: 120 }),
+                    q(
+                        "q5",
+                        "Décrivez votre projet : le problème, les personnes concernées, votre solution",
+                        "Describe your project: the problem, the people concerned, your solution",
+                        true,
+                        Kind::LongText { max_words: Some(300), max_chars: None },
+                    ),
+                    q("q6", "Travaillez-vous en équipe ?", "Do you work in a team?", true, Kind::YesNo),
+                    team_size,
+                    q("q8", "Lien vers le projet (site, page)", "Link to the project (site, page)", false, Kind::Url),
+                    q(
+                        "q10",
+                        "Langues parlées",
+                        "Languages spoken",
+                        true,
+                        Kind::MultipleChoice {
+                            options: vec![
+                                choice("fr", "Français", "French"),
+                                choice("en", "Anglais", "English"),
+                                choice("other", "Autre", "Other"),
+                            ],
+                            max_selected: None,
+                        },
+                    ),
+                ],
+            },
+        ],
+    }
 }
 
 /// A cover for Connexions citoyennes, drawn here (no file to ship): the sun over a baobab

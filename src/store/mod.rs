@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod calls;
+pub mod forms;
 pub mod indicators;
 pub mod outbox;
 pub mod programmes;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "programmes_report", include_str!("../../migrations/0002_programmes_report.sql")),
     (3, "content_version", include_str!("../../migrations/0003_content_version.sql")),
     (4, "calls", include_str!("../../migrations/0004_calls.sql")),
+    (5, "call_forms", include_str!("../../migrations/0005_call_forms.sql")),
 ];
 
 impl Db {

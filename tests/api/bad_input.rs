@@ -251,6 +251,12 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/calls",
         "/api/v1/calls/connexions-citoyennes-2016",
         "/api/v1/programmes/connexions-citoyennes/calls",
+        "/api/v1/calls/connexions-citoyennes-2016/form",
+        "/gestion/appels/connexions-citoyennes-2016/formulaire",
+        "/gestion/appels/connexions-citoyennes-2016/formulaire/questions",
+        "/gestion/appels/connexions-citoyennes-2016/formulaire/questions/q1/supprimer",
+        "/gestion/appels/connexions-citoyennes-2016/formulaire/sections",
+        "/gestion/appels/connexions-citoyennes-2016/formulaire/copier",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -106,3 +106,113 @@ async fn a_manager_opens_a_call_and_drafts_stay_private() {
     let r = app.post_form("/gestion", "/gestion/programmes/modernisation-agence-tap/appels", &fields).await;
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn managers_build_the_form_in_the_browser_and_no_edit_is_lost() {
+    let app = spawn_app_with(true).await;
+    app.post_form("/connexion", "/connexion", &[("email", "responsable@cfi.demo"), ("password", DEMO_PASSWORD)]).await;
+    // The demo call has a valid form, shown to applicants before they start.
+    let demo: Value =
+        app.get("/api/v1/calls/connexions-citoyennes-prochaine-promotion/form").await.json().await.unwrap();
+    assert_eq!(demo["version"], 1);
+    let html = crate::helpers::client()
+        .get(app.url("/appels/connexions-citoyennes-prochaine-promotion"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Date de naissance") && html.contains("Décrivez votre projet"));
+
+    // The 2016 call has none yet: copy it from the open call, then add a question.
+    let builder = "/gestion/appels/connexions-citoyennes-2016/formulaire";
+    assert!(app.get(builder).await.text().await.unwrap().contains("Le formulaire est vide"));
+    let r = app
+        .post_form(
+            builder,
+            &format!("{builder}/copier"),
+            &[("version", "0"), ("from", "connexions-citoyennes-prochaine-promotion")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .post_form(
+            builder,
+            &format!("{builder}/questions"),
+            &[
+                ("version", "1"),
+                ("kind", "single_choice"),
+                ("label", "Thème"),
+                ("options", "Médias & presse\nsante | Santé | Health"),
+                ("required", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let form: Value = app.get("/api/v1/calls/connexions-citoyennes-2016/form").await.json().await.unwrap();
+    assert_eq!(form["version"], 2);
+    let last = form["form"]["sections"][1]["questions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["id"], "q11");
+    assert_eq!(last["kind"]["options"][0]["value"], "medias-presse");
+
+    // An edit based on an old version (another tab) is refused, and nothing is overwritten.
+    let r = app
+        .post_form(
+            builder,
+            &format!("{builder}/questions"),
+            &[("version", "1"), ("kind", "yes_no"), ("label", "Stale")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Rechargez la page"));
+    // A bad question says what to fix.
+    let r = app
+        .post_form(
+            builder,
+            &format!("{builder}/questions"),
+            &[("version", "2"), ("kind", "single_choice"), ("label", "Vide")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .post_form(
+            builder,
+            &format!("{builder}/questions"),
+            &[
+                ("version", "2"),
+                ("kind", "yes_no"),
+                ("label", "Si"),
+                ("show_if_question", "q99"),
+                ("show_if_value", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    // Through the API: a definition with a duplicate id is refused.
+    let mut f = form["form"].clone();
+    let dup = f["sections"][0]["questions"][0].clone();
+    f["sections"][0]["questions"].as_array_mut().unwrap().push(dup);
+    let r = app
+        .client
+        .put(app.url("/api/v1/calls/connexions-citoyennes-2016/form"))
+        .json(&json!({"based_on": 2, "form": f}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = app
+        .client
+        .put(app.url("/api/v1/calls/connexions-citoyennes-2016/form"))
+        .json(&json!({"based_on": 2, "form": {"sections": "nope"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // Delete a question: a new version.
+    let r = app.post_form(builder, &format!("{builder}/questions/q11/supprimer"), &[("version", "2")]).await;
+    assert_eq!(r.status(), 303);
+    let form: Value = app.get("/api/v1/calls/connexions-citoyennes-2016/form").await.json().await.unwrap();
+    assert_eq!(form["version"], 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM call_forms").await, 4, "every version is kept");
+}

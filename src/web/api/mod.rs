@@ -86,4 +86,5 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::list_calls))
         .routes(routes!(programmes::get_call, programmes::update_call))
         .routes(routes!(programmes::create_call))
+        .routes(routes!(programmes::get_call_form, programmes::put_call_form))
 }

@@ -654,3 +654,42 @@ pub async fn update_call(
     let c = crate::calls::update(&app, ctx.require_user()?, &slug, &input).await?;
     Ok(Json(call_json(&ctx, &c)))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct CallForm {
+    /// Version of the form; send it back as `based_on` when replacing the form.
+    pub version: i64,
+    /// Sections of typed questions (see the builder page for the kinds and their settings).
+    #[schema(value_type = Object)]
+    pub form: crate::domain::form::Form,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PutCallForm {
+    /// The version this edit starts from; if another was saved since, the answer is 409.
+    pub based_on: i64,
+    #[schema(value_type = Object)]
+    pub form: crate::domain::form::Form,
+}
+
+/// The current application form of a call.
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/form", tag = "calls", params(("slug" = String, Path)),
+    responses((status = 200, body = CallForm), (status = 404, body = ErrorBody)))]
+pub async fn get_call_form(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<CallForm>> {
+    let (_, version, form) = crate::calls::form_of(&app, ctx.user.as_deref(), &slug).await?;
+    Ok(Json(CallForm { version, form }))
+}
+
+/// Replace the application form (a new version; earlier answers keep theirs).
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/form", tag = "calls", params(("slug" = String, Path)), request_body = PutCallForm,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = CallForm), (status = 409, body = ErrorBody, description = "changed since `based_on`"), (status = 422, body = ErrorBody)))]
+pub async fn put_call_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(r): ApiJson<PutCallForm>,
+) -> AppResult<Json<CallForm>> {
+    let version = crate::calls::replace_form(&app, ctx.require_user()?, &slug, r.based_on, &r.form).await?;
+    Ok(Json(CallForm { version, form: r.form }))
+}

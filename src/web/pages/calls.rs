@@ -94,13 +94,14 @@ pub async fn list(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
 struct CallPage {
     page: PageCtx,
     c: CallView,
+    sections: Vec<super::manage::SectionView>,
     can_edit: bool,
     signed_in: bool,
 }
 
 pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let i = ctx.i18n();
-    let row = crate::calls::visible(&app, ctx.user.as_deref(), &slug).await?;
+    let (row, _, form) = crate::calls::form_of(&app, ctx.user.as_deref(), &slug).await?;
     let can_edit = match ctx.user.as_deref() {
         Some(u) => crate::calls::managed(&app, u, &slug).await.is_ok(),
         None => false,
@@ -108,6 +109,12 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let c = view(i, &ctx.zone, &row, unix_now());
     Ok(html(
         StatusCode::OK,
-        CallPage { page: PageCtx::new(&ctx, &c.title), c, can_edit, signed_in: ctx.user.is_some() },
+        CallPage {
+            page: PageCtx::new(&ctx, &c.title),
+            sections: super::manage::sections_view(i, &form),
+            c,
+            can_edit,
+            signed_in: ctx.user.is_some(),
+        },
     ))
 }

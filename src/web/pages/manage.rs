@@ -684,3 +684,221 @@ pub async fn update_call(
         Err(e) => Err(e),
     }
 }
+
+// ------------------------------------------------------------------ application form builder
+
+pub const QUESTION_KINDS: &[&str] = &[
+    "short_text",
+    "long_text",
+    "single_choice",
+    "multiple_choice",
+    "number",
+    "date",
+    "country",
+    "email",
+    "phone",
+    "url",
+    "file",
+    "yes_no",
+];
+
+pub struct QuestionView {
+    pub id: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub required: bool,
+    pub condition: Option<String>,
+    pub options: Vec<String>,
+}
+
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Template)]
+#[template(path = "manage_form.html")]
+struct FormBuilder {
+    page: PageCtx,
+    call_slug: String,
+    call_title: String,
+    version: i64,
+    sections: Vec<SectionView>,
+    kinds: Vec<Choice>,
+    question: crate::calls::QuestionInput,
+    form: FormState,
+    section_form: FormState,
+    other_calls: Vec<(String, String)>,
+    done: Option<&'static str>,
+}
+
+pub fn sections_view(i: I18n, form: &crate::domain::form::Form) -> Vec<SectionView> {
+    use crate::domain::form::Kind;
+    let en = i.locale == crate::domain::locale::Locale::En;
+    let loc = |fr: &str, e: &str| crate::domain::programme::localized(fr, e, en).to_owned();
+    form.sections
+        .iter()
+        .map(|s| SectionView {
+            id: s.id.clone(),
+            title: loc(&s.title, &s.title_en),
+            questions: s
+                .questions
+                .iter()
+                .map(|q| {
+                    let code = match &q.kind {
+                        Kind::ShortText { .. } => "short_text",
+                        Kind::LongText { .. } => "long_text",
+                        Kind::SingleChoice { .. } => "single_choice",
+                        Kind::MultipleChoice { .. } => "multiple_choice",
+                        Kind::Number { .. } => "number",
+                        Kind::Date => "date",
+                        Kind::Country => "country",
+                        Kind::Email => "email",
+                        Kind::Phone => "phone",
+                        Kind::Url => "url",
+                        Kind::File { .. } => "file",
+                        Kind::YesNo => "yes_no",
+                    };
+                    let options = match &q.kind {
+                        Kind::SingleChoice { options } | Kind::MultipleChoice { options, .. } => {
+                            options.iter().map(|o| loc(&o.label, &o.label_en)).collect()
+                        }
+                        _ => vec![],
+                    };
+                    QuestionView {
+                        id: q.id.clone(),
+                        label: loc(&q.label, &q.label_en),
+                        kind: i.t(&format!("formkind.{code}")),
+                        required: q.required,
+                        condition: q.show_if.as_ref().map(|c| format!("{} = {}", c.question, c.equals)),
+                        options,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+async fn builder(app: &App, ctx: &Ctx, slug: &str, done: Option<&'static str>) -> AppResult<FormBuilder> {
+    let i = ctx.i18n();
+    let c = crate::calls::managed(app, user(ctx)?, slug).await?;
+    let (version, form) = crate::store::forms::current(&app.db, c.id).await?;
+    let other_calls = crate::store::calls::of_programme(&app.db, c.programme_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.id != c.id)
+        .map(|o| (o.slug, o.title))
+        .collect();
+    Ok(FormBuilder {
+        page: PageCtx::new(ctx, &i.tf1("form.title", "title", &c.title)),
+        call_slug: c.slug.clone(),
+        call_title: c.title.clone(),
+        version,
+        sections: sections_view(i, &form),
+        kinds: QUESTION_KINDS
+            .iter()
+            .map(|k| Choice { code: k, label: i.t(&format!("formkind.{k}")).to_owned(), selected: *k == "short_text" })
+            .collect(),
+        question: crate::calls::QuestionInput { required: true, ..Default::default() },
+        form: FormState::default(),
+        section_form: FormState::default(),
+        other_calls,
+        done,
+    })
+}
+
+pub async fn form_builder(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(d): Query<Done>,
+) -> AppResult<Response> {
+    let done = d.fait.is_some().then_some("manage.done.saved");
+    Ok(html(StatusCode::OK, builder(&app, &ctx, &slug, done).await?))
+}
+
+fn based_on(p: &[(String, String)]) -> i64 {
+    get(p, "version").parse().unwrap_or(-1)
+}
+
+fn back_to_form(slug: &str) -> Response {
+    see_other(&format!("/gestion/appels/{slug}/formulaire?fait=1"))
+}
+
+pub async fn add_question(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let p = pairs(&body);
+    let input = crate::calls::QuestionInput {
+        section: get(&p, "section"),
+        kind: get(&p, "kind"),
+        label: get(&p, "label"),
+        label_en: get(&p, "label_en"),
+        help: get(&p, "help"),
+        help_en: get(&p, "help_en"),
+        required: flag(&p, "required"),
+        identifying: flag(&p, "identifying"),
+        options: get(&p, "options"),
+        max_chars: get(&p, "max_chars"),
+        max_words: get(&p, "max_words"),
+        min: get(&p, "min"),
+        max: get(&p, "max"),
+        max_selected: get(&p, "max_selected"),
+        file_types: get(&p, "file_types"),
+        max_mb: get(&p, "max_mb"),
+        show_if_question: get(&p, "show_if_question"),
+        show_if_value: get(&p, "show_if_value"),
+    };
+    match crate::calls::add_question(&app, user(&ctx)?, &slug, based_on(&p), &input).await {
+        Ok(_) => Ok(back_to_form(&slug)),
+        Err(e) if is_form_error(&e) => {
+            let mut page = builder(&app, &ctx, &slug, None).await?;
+            let i = ctx.i18n();
+            page.kinds.iter_mut().for_each(|k| k.selected = k.code == input.kind);
+            page.question = input;
+            page.form = FormState::from_error(i, &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn add_section(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let p = pairs(&body);
+    match crate::calls::add_section(&app, user(&ctx)?, &slug, based_on(&p), &get(&p, "title"), &get(&p, "title_en"))
+        .await
+    {
+        Ok(_) => Ok(back_to_form(&slug)),
+        Err(e) if is_form_error(&e) => {
+            let mut page = builder(&app, &ctx, &slug, None).await?;
+            page.section_form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn delete_question(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, qid)): Path<(String, String)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    crate::calls::delete_question(&app, user(&ctx)?, &slug, based_on(&pairs(&body)), &qid).await?;
+    Ok(back_to_form(&slug))
+}
+
+pub async fn copy_form(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let p = pairs(&body);
+    crate::calls::copy_form(&app, user(&ctx)?, &slug, based_on(&p), &get(&p, "from")).await?;
+    Ok(back_to_form(&slug))
+}

@@ -74,6 +74,11 @@ pub fn router() -> Router<App> {
         .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))
+        .route("/gestion/appels/{slug}/formulaire", get(manage::form_builder))
+        .route("/gestion/appels/{slug}/formulaire/questions", post(manage::add_question))
+        .route("/gestion/appels/{slug}/formulaire/questions/{qid}/supprimer", post(manage::delete_question))
+        .route("/gestion/appels/{slug}/formulaire/sections", post(manage::add_section))
+        .route("/gestion/appels/{slug}/formulaire/copier", post(manage::copy_form))
         .route("/gestion/rapports/{year}", get(manage::report_form).post(manage::save_report))
 }
 
