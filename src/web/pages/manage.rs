@@ -687,6 +687,8 @@ pub async fn update_call(
 
 // ------------------------------------------------------------------ application form builder
 
+/// Kinds offered in the builder. File questions exist in the form schema (and the API) but
+/// are offered here once applicants can upload files with their application.
 pub const QUESTION_KINDS: &[&str] = &[
     "short_text",
     "long_text",
@@ -698,7 +700,6 @@ pub const QUESTION_KINDS: &[&str] = &[
     "email",
     "phone",
     "url",
-    "file",
     "yes_no",
 ];
 
