@@ -15,6 +15,12 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Answers to a form: question id → catalogue key.
+    #[error("invalid answers: {0:?}")]
+    Answers(BTreeMap<String, &'static str>),
+    /// Eligibility rules failed, as sentences already in the reader's language.
+    #[error("not eligible: {0:?}")]
+    Ineligible(Vec<String>),
     #[error("authentication required")]
     Unauthenticated,
     #[error("wrong e-mail or password")]
@@ -58,7 +64,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::Answers(_) | AppError::Ineligible(_) => 422,
             AppError::BadRequest(_) | AppError::MalformedBody(_) => 400,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::NotConfirmed | AppError::Forbidden | AppError::Csrf => 403,
@@ -77,7 +83,8 @@ impl AppError {
     /// Stable machine-readable code of the JSON error shape.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Invalid(_) => "invalid_input",
+            AppError::Invalid(_) | AppError::Answers(_) => "invalid_input",
+            AppError::Ineligible(_) => "not_eligible",
             AppError::BadRequest(_) => "bad_request",
             AppError::MalformedBody(_) => "malformed_body",
             AppError::Unauthenticated => "unauthenticated",
@@ -101,7 +108,8 @@ impl AppError {
     /// Catalogue key of the headline message.
     pub fn message_key(&self) -> &'static str {
         match self {
-            AppError::Invalid(_) => "error.invalid",
+            AppError::Invalid(_) | AppError::Answers(_) => "error.invalid",
+            AppError::Ineligible(_) => "error.application.ineligible",
             AppError::BadRequest(k) => k,
             AppError::MalformedBody(_) => "error.malformed_body",
             AppError::Unauthenticated => "error.unauthenticated",

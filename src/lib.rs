@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod applications;
 pub mod cache;
 pub mod calls;
 pub mod cli;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod applications;
 pub mod calls;
 pub mod forms;
 pub mod indicators;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "content_version", include_str!("../../migrations/0003_content_version.sql")),
     (4, "calls", include_str!("../../migrations/0004_calls.sql")),
     (5, "call_forms", include_str!("../../migrations/0005_call_forms.sql")),
+    (6, "applications", include_str!("../../migrations/0006_applications.sql")),
 ];
 
 impl Db {

@@ -23,7 +23,9 @@ pub struct PendingError {
     pub status: u16,
     pub code: &'static str,
     pub message_key: &'static str,
-    pub fields: Vec<(&'static str, &'static str)>,
+    pub fields: Vec<(String, &'static str)>,
+    /// Sentences already in the reader's language (e.g. failed eligibility rules).
+    pub details: Vec<String>,
     pub retry_after: Option<i64>,
 }
 
@@ -33,7 +35,14 @@ impl From<&AppError> for PendingError {
             status: e.status(),
             code: e.code(),
             message_key: e.message_key(),
-            fields: e.fields().into_iter().collect(),
+            fields: match e {
+                AppError::Answers(a) => a.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                _ => e.fields().into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            },
+            details: match e {
+                AppError::Ineligible(d) => d.clone(),
+                _ => vec![],
+            },
             retry_after: match e {
                 AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
                 _ => None,
@@ -78,7 +87,7 @@ pub fn pending_for_status(status: StatusCode) -> PendingError {
 struct ErrorPage<'a> {
     page: PageCtx,
     message: String,
-    fields: Vec<(&'static str, &'a str)>,
+    fields: Vec<(String, &'a str)>,
     status: u16,
 }
 
@@ -86,18 +95,22 @@ struct ErrorPage<'a> {
 pub fn render(ctx: &Ctx, err: &PendingError, api: bool) -> Response {
     let i = ctx.i18n();
     let status = StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let message = match err.retry_after {
+    let mut message = match err.retry_after {
         Some(secs) => i.tf(err.message_key, &[("minutes", &((secs + 59) / 60).to_string())]),
         None => i.t(err.message_key).to_owned(),
     };
+    for d in &err.details {
+        message.push(' ');
+        message.push_str(d);
+    }
     let mut resp = if api {
         let fields: serde_json::Map<String, serde_json::Value> =
-            err.fields.iter().map(|(f, k)| ((*f).to_owned(), json!(i.t(k)))).collect();
+            err.fields.iter().map(|(f, k)| (f.clone(), json!(i.t(k)))).collect();
         (status, axum::Json(json!({"error": {"code": err.code, "message": message, "fields": fields}}))).into_response()
     } else {
         let page = ErrorPage {
             page: PageCtx::new(ctx, i.t("error.title")),
-            fields: err.fields.iter().map(|(f, k)| (*f, i.t(k))).collect(),
+            fields: err.fields.iter().map(|(f, k)| (f.clone(), i.t(k))).collect(),
             message,
             status: err.status,
         };

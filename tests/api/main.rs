@@ -8,6 +8,7 @@ mod manage;
 
 mod accounts_api;
 mod accounts_pages;
+mod applications;
 mod bad_input;
 mod calls;
 mod cli;

@@ -87,4 +87,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::get_call, programmes::update_call))
         .routes(routes!(programmes::create_call))
         .routes(routes!(programmes::get_call_form, programmes::put_call_form))
+        .routes(routes!(programmes::get_application, programmes::save_application))
+        .routes(routes!(programmes::submit_application))
+        .routes(routes!(programmes::withdraw_application))
 }

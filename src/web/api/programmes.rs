@@ -693,3 +693,125 @@ pub async fn put_call_form(
     let version = crate::calls::replace_form(&app, ctx.require_user()?, &slug, r.based_on, &r.form).await?;
     Ok(Json(CallForm { version, form: r.form }))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct Application {
+    /// draft, submitted or withdrawn
+    pub status: String,
+    /// Send it back as `revision` when saving or submitting (last-write check).
+    pub revision: i64,
+    pub form_version: i64,
+    #[schema(value_type = Object)]
+    pub answers: crate::domain::form::Answers,
+    pub receipt: Option<String>,
+    pub submitted_at: Option<i64>,
+    /// Answers changed since the last submission.
+    pub unsent_changes: bool,
+    /// What the current answers fail among the eligibility rules, in the reader's language.
+    pub eligibility: Vec<String>,
+    /// Whether the call accepts applications now.
+    pub accepting: bool,
+    /// Answers of a save refused by the last-write check, kept aside.
+    #[schema(value_type = Option<Object>)]
+    pub conflict: Option<crate::domain::form::Answers>,
+}
+
+fn application_json(ctx: &Ctx, d: &crate::applications::Dossier) -> Application {
+    let i = ctx.i18n();
+    Application {
+        status: d.application.status.clone(),
+        revision: d.application.revision,
+        form_version: d.application.form_version,
+        answers: d.answers.clone(),
+        receipt: d.application.receipt.clone(),
+        submitted_at: d.application.submitted_at,
+        unsent_changes: d.unsent_changes(),
+        eligibility: d.eligibility().iter().map(|f| crate::web::pages::apply::failure_text(i, f)).collect(),
+        accepting: d.accepting,
+        conflict: d.conflict.clone(),
+    }
+}
+
+fn apply_error(ctx: &Ctx, e: crate::applications::ApplyError) -> AppError {
+    use crate::applications::ApplyError;
+    match e {
+        ApplyError::App(e) => e,
+        ApplyError::Conflict => AppError::Conflict { field: "revision", key: "error.application.conflict" },
+        ApplyError::Answers(errors) => {
+            // Question ids are the form's own; the API names each in `fields`.
+            let _ = ctx;
+            AppError::Answers(errors.into_iter().map(|(k, v)| (k, v.message_key())).collect())
+        }
+        ApplyError::Ineligible(f) => {
+            AppError::Ineligible(f.iter().map(|x| crate::web::pages::apply::failure_text(ctx.i18n(), x)).collect())
+        }
+    }
+}
+
+/// My application to a call (created empty on first request while the call is open).
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/application", tag = "applications", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Application), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_application(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Application>> {
+    let d = crate::applications::dossier(&app, ctx.require_user()?, &slug).await?;
+    Ok(Json(application_json(&ctx, &d)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SaveApplication {
+    /// The revision the answers are based on.
+    pub revision: i64,
+    #[schema(value_type = Object)]
+    pub answers: crate::domain::form::Answers,
+}
+
+/// Save the draft (partial answers are fine; unknown questions are refused).
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/application", tag = "applications", params(("slug" = String, Path)), request_body = SaveApplication,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Application), (status = 409, body = ErrorBody, description = "saved elsewhere since `revision`"), (status = 422, body = ErrorBody)))]
+pub async fn save_application(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(r): ApiJson<SaveApplication>,
+) -> AppResult<Json<Application>> {
+    let user = ctx.require_user()?;
+    crate::applications::save_draft(&app, user, &slug, r.revision, &r.answers)
+        .await
+        .map_err(|e| apply_error(&ctx, e))?;
+    let d = crate::applications::dossier(&app, user, &slug).await?;
+    Ok(Json(application_json(&ctx, &d)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitApplication {
+    /// The saved revision to submit; submitting it twice gives the same receipt.
+    pub revision: i64,
+}
+
+/// Submit the saved answers (checked against the form and the eligibility rules).
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/application/submit", tag = "applications", params(("slug" = String, Path)), request_body = SubmitApplication,
+    security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Application), (status = 400, body = ErrorBody, description = "call closed"), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit_application(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(r): ApiJson<SubmitApplication>,
+) -> AppResult<Json<Application>> {
+    let user = ctx.require_user()?;
+    crate::applications::submit(&app, user, &slug, r.revision).await.map_err(|e| apply_error(&ctx, e))?;
+    let d = crate::applications::dossier(&app, user, &slug).await?;
+    Ok(Json(application_json(&ctx, &d)))
+}
+
+/// Withdraw my application (before the deadline).
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/application/withdraw", tag = "applications", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 204), (status = 400, body = ErrorBody)))]
+pub async fn withdraw_application(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<StatusCode> {
+    crate::applications::withdraw(&app, ctx.require_user()?, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

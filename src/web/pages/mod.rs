@@ -2,6 +2,7 @@
 //! use case, render a template. Pages work without JavaScript.
 
 pub mod account;
+pub mod apply;
 pub mod calls;
 pub mod home;
 pub mod indicators;
@@ -71,6 +72,7 @@ pub fn router() -> Router<App> {
         )
         .route("/appels", get(calls::list))
         .route("/appels/{slug}", get(calls::show))
+        .route("/appels/{slug}/candidature", get(apply::show).post(apply::post))
         .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))

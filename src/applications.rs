@@ -1,0 +1,233 @@
+//! Applying to a call: a draft saved as the applicant types (from any device), a last-write
+//! check so two tabs never silently overwrite each other, and a submission that is checked
+//! against the form and the eligibility rules, accepted until the closing instant by the
+//! server's clock, made once even when the button is pressed twice, and confirmed by e-mail
+//! with a receipt number.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::app::App;
+use crate::domain::call::{phase, Phase};
+use crate::domain::eligibility::{Failure, Rules};
+use crate::domain::form::{AnswerError, Answers, Form};
+use crate::domain::time::unix_now;
+use crate::error::{AppError, AppResult};
+use crate::i18n::I18n;
+use crate::store::accounts::UserRow;
+use crate::store::applications::{self as store, ApplicationRow};
+use crate::store::calls::CallRow;
+use crate::store::{forms, outbox};
+
+/// Everything the applicant's page and the API show.
+pub struct Dossier {
+    pub call: CallRow,
+    pub form_version: i64,
+    pub form: Form,
+    pub rules: Rules,
+    pub application: ApplicationRow,
+    pub answers: Answers,
+    /// Answers of a save refused by the last-write check, when there was one.
+    pub conflict: Option<Answers>,
+    pub accepting: bool,
+}
+
+impl Dossier {
+    /// What the current answers fail, for the applicant to see before she submits.
+    pub fn eligibility(&self) -> Vec<Failure> {
+        self.rules.evaluate(&self.answers)
+    }
+    pub fn submitted(&self) -> bool {
+        self.application.status == "submitted"
+    }
+    /// The answers changed since the last submission.
+    pub fn unsent_changes(&self) -> bool {
+        self.submitted() && self.application.submitted_revision != Some(self.application.revision)
+    }
+}
+
+fn parse_answers(json: &str) -> Answers {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Errors of answers, by question id, for the pages and the API.
+#[derive(Debug)]
+pub enum ApplyError {
+    App(AppError),
+    Answers(BTreeMap<String, AnswerError>),
+    Ineligible(Vec<Failure>),
+    /// The last-write check failed: someone (another tab) saved since.
+    Conflict,
+}
+
+impl From<AppError> for ApplyError {
+    fn from(e: AppError) -> Self {
+        ApplyError::App(e)
+    }
+}
+
+impl From<sqlx::Error> for ApplyError {
+    fn from(e: sqlx::Error) -> Self {
+        ApplyError::App(e.into())
+    }
+}
+
+impl From<anyhow::Error> for ApplyError {
+    fn from(e: anyhow::Error) -> Self {
+        ApplyError::App(e.into())
+    }
+}
+
+async fn call_accepting(app: &App, viewer: &UserRow, slug: &str) -> AppResult<(CallRow, bool)> {
+    let c = crate::calls::visible(app, Some(viewer), slug).await?;
+    let accepting = matches!(phase(c.status(), c.opens_at, c.closes_at, unix_now()), Phase::Accepting { .. });
+    Ok((c, accepting))
+}
+
+/// The applicant's dossier for a call (created on first visit while the call is open).
+pub async fn dossier(app: &App, user: &UserRow, slug: &str) -> AppResult<Dossier> {
+    let (call, accepting) = call_accepting(app, user, slug).await?;
+    let (form_version, form) = forms::current(&app.db, call.id).await?;
+    let application = match store::of(&app.db, call.id, user.id).await? {
+        Some(a) => a,
+        None if accepting => store::get_or_create(&app.db, call.id, user.id, form_version).await?,
+        None => return Err(AppError::BadRequest("error.application.closed")),
+    };
+    let rules: Rules = sqlx::query_scalar::<_, String>("SELECT eligibility FROM calls WHERE id = $1")
+        .bind(call.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .map(|j| serde_json::from_str(&j).unwrap_or_default())?;
+    Ok(Dossier {
+        answers: parse_answers(&application.answers),
+        conflict: application.conflict_answers.as_deref().map(parse_answers),
+        call,
+        form_version,
+        form,
+        rules,
+        application,
+        accepting,
+    })
+}
+
+/// Saves the draft as typed. Answers to unknown questions refuse the whole save; malformed
+/// answers are kept (nothing typed is lost) and reported, to be fixed before submitting.
+pub async fn save_draft(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    base_revision: i64,
+    answers: &Answers,
+) -> Result<(i64, BTreeMap<String, AnswerError>), ApplyError> {
+    let d = dossier(app, user, slug).await?;
+    if !d.accepting {
+        return Err(AppError::BadRequest("error.application.closed").into());
+    }
+    if d.application.status == "withdrawn" {
+        return Err(AppError::BadRequest("error.application.withdrawn").into());
+    }
+    let warnings = match d.form.check(answers, false) {
+        Ok(_) => BTreeMap::new(),
+        Err(e) if e.values().any(|x| *x == AnswerError::UnknownQuestion) => {
+            return Err(ApplyError::Answers(
+                e.into_iter().filter(|(_, x)| *x == AnswerError::UnknownQuestion).collect(),
+            ))
+        }
+        Err(e) => e,
+    };
+    let kept: Answers =
+        answers.iter().filter(|(k, _)| d.form.question(k).is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let json = serde_json::to_string(&kept).map_err(anyhow::Error::from)?;
+    match store::save(&app.db, d.application.id, base_revision, d.form_version, &json).await? {
+        Some(rev) => Ok((rev, warnings)),
+        None => Err(ApplyError::Conflict),
+    }
+}
+
+fn receipt_number(call: &CallRow, id: i64) -> String {
+    let prefix: String =
+        call.slug.split('-').filter_map(|w| w.chars().next()).take(3).collect::<String>().to_uppercase();
+    format!("{prefix}-{id:06}")
+}
+
+/// Submits the saved revision `revision`. Idempotent: submitting the same revision again
+/// answers with the same receipt and changes nothing.
+pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Result<String, ApplyError> {
+    let d = dossier(app, user, slug).await?;
+    if d.application.revision != revision {
+        return Err(ApplyError::Conflict);
+    }
+    if d.submitted() && d.application.submitted_revision == Some(revision) {
+        return Ok(d.application.receipt.clone().unwrap_or_default());
+    }
+    // Measured on the server, at the moment of submitting: one second late is late.
+    if !d.accepting {
+        return Err(AppError::BadRequest("error.application.closed").into());
+    }
+    let clean = d.form.check(&d.answers, true).map_err(ApplyError::Answers)?;
+    let failures = d.rules.evaluate(&clean);
+    if !failures.is_empty() {
+        return Err(ApplyError::Ineligible(failures));
+    }
+    if let Some(max) = d.call.max_applications {
+        if !d.submitted() && store::submitted_count(&app.db, d.call.id).await? >= max {
+            return Err(AppError::Conflict { field: "call", key: "error.application.full" }.into());
+        }
+    }
+    let receipt = d.application.receipt.clone().unwrap_or_else(|| receipt_number(&d.call, d.application.id));
+    let i = I18n::new(user.locale());
+    let mut tx = app.db.pool.begin().await?;
+    if !store::mark_submitted(&mut tx, d.application.id, revision, &receipt).await? {
+        // A concurrent identical request won: same receipt, nothing more to do.
+        return Ok(receipt);
+    }
+    let body = i.tf(
+        "mail.receipt.body",
+        &[
+            ("name", &user.name),
+            ("call", &d.call.title),
+            ("receipt", &receipt),
+            ("when", &i.datetime(unix_now(), &user.time_zone().zone())),
+            (
+                "deadline",
+                &i.deadline(
+                    d.call.closes_at,
+                    &crate::domain::time::TimeZoneName::parse(&d.call.time_zone)
+                        .unwrap_or_else(crate::domain::time::TimeZoneName::utc)
+                        .zone(),
+                ),
+            ),
+            ("answers", &answers_text(i, &d.form, &clean)),
+        ],
+    );
+    outbox::enqueue(&mut tx, &user.email, &i.tf1("mail.receipt.subject", "receipt", &receipt), &body).await?;
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    Ok(receipt)
+}
+
+/// The answers as plain text, question by question, for the receipt.
+pub fn answers_text(i: I18n, form: &Form, answers: &Answers) -> String {
+    let en = i.locale == crate::domain::locale::Locale::En;
+    let mut out = String::new();
+    for q in form.questions() {
+        let Some(v) = answers.get(&q.id) else { continue };
+        let value = match v {
+            Value::Array(items) => items.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        out.push_str(&format!("- {} : {}\n", crate::domain::programme::localized(&q.label, &q.label_en, en), value));
+    }
+    out
+}
+
+pub async fn withdraw(app: &App, user: &UserRow, slug: &str) -> AppResult<()> {
+    let d = dossier(app, user, slug).await?;
+    if !d.accepting {
+        return Err(AppError::BadRequest("error.application.closed"));
+    }
+    store::withdraw(&app.db, d.application.id).await?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! Applying to a call over several visits, on two devices, up to the last second.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app_with, PASSWORD};
+
+const CALL: &str = "connexions-citoyennes-prochaine-promotion";
+
+fn complete(born: &str) -> Value {
+    json!({
+        "q1": born, "q2": "SN", "q3": "female", "q4": "Radio citoyenne de Pikine",
+        "q5": "Une radio de quartier pour informer les jeunes de Pikine sur leurs droits.",
+        "q6": "yes", "q7": "3", "q10": ["fr", "en"]
+    })
+}
+
+#[tokio::test]
+async fn a_participant_fills_the_form_over_two_visits_and_submits_once() {
+    let app = spawn_app_with(true).await;
+    let email = app.confirmed_user("aicha@example.sn").await;
+    let r = app.get(&format!("/appels/{CALL}/candidature")).await;
+    assert_eq!(r.status(), 303, "sign in first");
+    app.post_form("/connexion", "/connexion", &[("email", &email), ("password", PASSWORD)]).await;
+
+    // First visit: a few answers, saved as a draft without JavaScript.
+    let page = format!("/appels/{CALL}/candidature");
+    let r = app
+        .post_form(&page, &page, &[("revision", "0"), ("action", "save"), ("a.q4", "Radio citoyenne"), ("a.q2", "SN")])
+        .await;
+    assert_eq!(r.status(), 303);
+    // A second device sees the latest draft.
+    let phone = crate::helpers::client();
+    phone.post(app.url("/api/v1/session")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+    let mine: Value =
+        phone.get(app.url(&format!("/api/v1/calls/{CALL}/application"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine["answers"]["q4"], "Radio citoyenne");
+    assert_eq!(mine["revision"], 1);
+
+    // Submitting an incomplete application: refused, question by question, draft intact.
+    let r = app
+        .post_form(
+            &page,
+            &page,
+            &[("revision", "1"), ("action", "submit"), ("a.q4", "Radio citoyenne de Pikine"), ("a.q2", "SN")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Cette question est obligatoire."));
+    assert!(html.contains("value=\"Radio citoyenne de Pikine\""), "what was typed is shown again");
+    let mine: Value = app.get(&format!("/api/v1/calls/{CALL}/application")).await.json().await.unwrap();
+    assert_eq!(mine["answers"]["q4"], "Radio citoyenne de Pikine", "and saved");
+    let rev = mine["revision"].as_i64().unwrap();
+
+    // The phone completes and submits through the API; a retried request gives the same receipt.
+    let r = phone
+        .put(app.url(&format!("/api/v1/calls/{CALL}/application")))
+        .json(&json!({"revision": rev, "answers": complete("2000-04-02")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let saved: Value = r.json().await.unwrap();
+    let rev = saved["revision"].as_i64().unwrap();
+    let submit = || {
+        phone.post(app.url(&format!("/api/v1/calls/{CALL}/application/submit"))).json(&json!({"revision": rev})).send()
+    };
+    let (a, b) = tokio::join!(submit(), submit());
+    let (a, b): (Value, Value) = (a.unwrap().json().await.unwrap(), b.unwrap().json().await.unwrap());
+    assert_eq!(a["status"], "submitted");
+    assert_eq!(a["receipt"], b["receipt"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM application_versions").await, 1, "one submission for a double click");
+    let receipt = a["receipt"].as_str().unwrap().to_owned();
+    let mail = app.last_mail(&email, &receipt).await;
+    assert!(mail.contains("Radio citoyenne de Pikine") && mail.contains("Numéro de reçu"), "{mail}");
+
+    // The page shows the receipt; the stale tab cannot overwrite the newer answers.
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(html.contains(&receipt));
+    let r = app.post_form(&page, &page, &[("revision", "1"), ("action", "save"), ("a.q4", "Ancien titre")]).await;
+    assert_eq!(r.status(), 409);
+    let mine: Value = app.get(&format!("/api/v1/calls/{CALL}/application")).await.json().await.unwrap();
+    assert_eq!(mine["answers"]["q4"], "Radio citoyenne de Pikine");
+    assert_eq!(mine["conflict"]["q4"], "Ancien titre", "both versions kept");
+
+    // Withdraw.
+    let r = app.post_form(&page, &page, &[("action", "withdraw")]).await;
+    assert_eq!(r.status(), 303);
+    let mine: Value = app.get(&format!("/api/v1/calls/{CALL}/application")).await.json().await.unwrap();
+    assert_eq!(mine["status"], "withdrawn");
+}
+
+#[tokio::test]
+async fn bad_answers_ineligible_applicants_and_late_submissions_are_refused() {
+    let app = spawn_app_with(true).await;
+    let email = app.confirmed_user("late@example.bj").await;
+    app.sign_in_api(&email, PASSWORD).await;
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}/application{p}"));
+    let mine: Value = app.client.get(url("")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine["revision"], 0);
+
+    // A question that is not in the form: refused, nothing saved.
+    let r = app
+        .client
+        .put(url(""))
+        .json(&json!({"revision": 0, "answers": {"q999": "x", "q4": "Titre"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert!(err["error"]["fields"]["q999"].is_string());
+    // Malformed values are kept in the draft but block the submission.
+    let mut answers = complete("1980-01-01");
+    answers["q9"] = json!("0771234567");
+    let r = app.client.put(url("")).json(&json!({"revision": 0, "answers": answers})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let rev = r.json::<Value>().await.unwrap()["revision"].as_i64().unwrap();
+    let r = app.client.post(url("/submit")).json(&json!({"revision": rev})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert!(err["error"]["fields"]["q9"].as_str().unwrap().contains("+221"), "{err}");
+
+    // Too old: the eligibility rule says so before anything is sent.
+    let r = app
+        .client
+        .put(url(""))
+        .json(&json!({"revision": rev, "answers": complete("1980-01-01")}))
+        .send()
+        .await
+        .unwrap();
+    let mine: Value = r.json().await.unwrap();
+    assert!(mine["eligibility"][0].as_str().unwrap().contains("entre 18 et 35 ans"), "{mine}");
+    let r = app.client.post(url("/submit")).json(&json!({"revision": mine["revision"]})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "not_eligible");
+
+    // One second after the closing instant, measured on the server: closed.
+    let r = app
+        .client
+        .put(url(""))
+        .json(&json!({"revision": mine["revision"], "answers": complete("2001-01-01")}))
+        .send()
+        .await
+        .unwrap();
+    let rev = r.json::<Value>().await.unwrap()["revision"].as_i64().unwrap();
+    sqlx::query("UPDATE calls SET closes_at = $1 WHERE slug = $2")
+        .bind(tremplin::domain::time::unix_now() - 1)
+        .bind(CALL)
+        .execute(&app.db().pool)
+        .await
+        .unwrap();
+    let r = app.client.post(url("/submit")).json(&json!({"revision": rev})).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(app.count("SELECT COUNT(*) FROM application_versions").await, 0);
+    let mine: Value = app.client.get(url("")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(mine["answers"]["q4"], "Radio citoyenne de Pikine", "the draft is intact");
+
+    // A closed call cannot be applied to from the page either.
+    let r = app.get("/appels/connexions-citoyennes-2016/candidature").await;
+    assert_eq!(r.status(), 400);
+}
