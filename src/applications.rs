@@ -231,3 +231,131 @@ pub async fn withdraw(app: &App, user: &UserRow, slug: &str) -> AppResult<()> {
     store::withdraw(&app.db, d.application.id).await?;
     Ok(())
 }
+
+// ------------------------------------------------------------------ the manager's views
+
+use crate::store::applications::ListedApplication;
+
+/// One application as the manager lists it.
+pub struct Row {
+    pub listed: ListedApplication,
+    pub answers: Answers,
+    pub country: String,
+    pub gender: String,
+    pub eligible: bool,
+}
+
+/// Filters of the list (all optional).
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct Filters {
+    /// draft, submitted or withdrawn
+    pub statut: String,
+    /// ISO country code
+    pub pays: String,
+    /// female, male, other or undisclosed
+    pub genre: String,
+    /// "oui" or "non"
+    pub eligible: String,
+    /// Words found in the name, e-mail or answers.
+    pub q: String,
+}
+
+/// The country and gender of an application: the answer to the country question of the
+/// eligibility rules (else the account's), the answer to a question offering female/male
+/// (else the account's).
+fn country_gender(form: &Form, rules: &Rules, answers: &Answers, l: &ListedApplication) -> (String, String) {
+    let country = rules
+        .countries
+        .as_ref()
+        .and_then(|r| answers.get(&r.question))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| l.country.clone());
+    let gender_q = form.questions().find(|q| match &q.kind {
+        crate::domain::form::Kind::SingleChoice { options } => options.iter().any(|o| o.value == "female"),
+        _ => false,
+    });
+    let gender = gender_q
+        .and_then(|q| answers.get(&q.id))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| if l.gender.is_empty() { "undisclosed".into() } else { l.gender.clone() });
+    (country, gender)
+}
+
+/// The applications of a call the user manages, filtered.
+pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResult<(CallRow, Form, Vec<Row>)> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let (_, form) = forms::current(&app.db, call.id).await?;
+    let rules: Rules = sqlx::query_scalar::<_, String>("SELECT eligibility FROM calls WHERE id = $1")
+        .bind(call.id)
+        .fetch_one(&app.db.pool)
+        .await
+        .map(|j| serde_json::from_str(&j).unwrap_or_default())?;
+    let words = crate::domain::search::fold(f.q.trim());
+    let rows = store::of_call(&app.db, call.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let answers = parse_answers(&l.answers);
+            let (country, gender) = country_gender(&form, &rules, &answers, &l);
+            let eligible = rules.evaluate(&answers).is_empty();
+            Row { listed: l, answers, country, gender, eligible }
+        })
+        .filter(|r| f.statut.is_empty() || r.listed.status == f.statut)
+        .filter(|r| f.pays.is_empty() || r.country.eq_ignore_ascii_case(&f.pays))
+        .filter(|r| f.genre.is_empty() || r.gender == f.genre)
+        .filter(|r| match f.eligible.as_str() {
+            "oui" => r.eligible,
+            "non" => !r.eligible,
+            _ => true,
+        })
+        .filter(|r| {
+            words.is_empty()
+                || crate::domain::search::fold(&format!("{} {} {}", r.listed.name, r.listed.email, r.listed.answers))
+                    .contains(&words)
+        })
+        .collect();
+    Ok((call, form, rows))
+}
+
+/// Columns of an export: fixed ones, then one per question of the form. The anonymised
+/// export leaves out the name, the e-mail and every identifying question.
+pub fn export_table(i: I18n, form: &Form, rows: &[Row], anonymised: bool) -> Vec<Vec<String>> {
+    let en = i.locale == crate::domain::locale::Locale::En;
+    let questions: Vec<&crate::domain::form::Question> =
+        form.questions().filter(|q| !(anonymised && q.identifying)).collect();
+    let mut header: Vec<String> = vec!["receipt".into(), "status".into(), "submitted_at".into()];
+    if !anonymised {
+        header.extend(["name".into(), "email".into()]);
+    }
+    header.extend(["country".into(), "gender".into(), "eligible".into()]);
+    header.extend(questions.iter().map(|q| crate::domain::programme::localized(&q.label, &q.label_en, en).to_owned()));
+    let mut out = vec![header];
+    for r in rows {
+        let mut line = vec![
+            r.listed.receipt.clone().unwrap_or_default(),
+            r.listed.status.clone(),
+            r.listed
+                .submitted_at
+                .and_then(|t| jiff::Timestamp::from_second(t).ok())
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        ];
+        if !anonymised {
+            line.extend([r.listed.name.clone(), r.listed.email.clone()]);
+        }
+        line.extend([r.country.clone(), r.gender.clone(), if r.eligible { "yes".into() } else { "no".into() }]);
+        for q in &questions {
+            line.push(match r.answers.get(&q.id) {
+                Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+                Some(Value::String(s)) => s.clone(),
+                Some(v) => v.to_string(),
+                None => String::new(),
+            });
+        }
+        out.push(line);
+    }
+    out
+}

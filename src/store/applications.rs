@@ -140,3 +140,39 @@ pub async fn versions(db: &Db, id: i64) -> anyhow::Result<i64> {
         .fetch_one(&db.pool)
         .await?)
 }
+
+/// An application with its applicant, for the manager's views.
+#[derive(Clone, Debug, FromRow)]
+pub struct ListedApplication {
+    pub id: i64,
+    pub status: String,
+    pub form_version: i64,
+    pub answers: String,
+    pub receipt: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub name: String,
+    pub email: String,
+    pub gender: String,
+    pub country: String,
+}
+
+/// Every application of a call that is not an empty draft, newest submission first.
+pub async fn of_call(db: &Db, call_id: i64) -> anyhow::Result<Vec<ListedApplication>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.status, a.form_version, a.answers, a.receipt, a.submitted_at, u.name, u.email, u.gender, u.country \
+         FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1 AND (a.status <> 'draft' OR a.revision > 0) \
+         ORDER BY a.submitted_at DESC, a.id",
+    )
+    .bind(call_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The form of a given version of a call, as answered then.
+pub async fn form_version(db: &Db, call_id: i64, version: i64) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT definition FROM call_forms WHERE call_id = $1 AND version = $2")
+        .bind(call_id)
+        .bind(version)
+        .fetch_optional(&db.pool)
+        .await?)
+}

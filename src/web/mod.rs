@@ -6,6 +6,7 @@ pub mod assets;
 pub mod context;
 pub mod cookies;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod pages;
 pub mod pdf;

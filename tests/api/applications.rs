@@ -160,3 +160,65 @@ async fn bad_answers_ineligible_applicants_and_late_submissions_are_refused() {
     let r = app.get("/appels/connexions-citoyennes-2016/candidature").await;
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn managers_list_filter_read_and_export_applications() {
+    let app = spawn_app_with(true).await;
+    // Two applicants submit.
+    for (email, born, country) in [("awa@example.sn", "2000-04-02", "SN"), ("kofi@example.tg", "1999-01-01", "TG")] {
+        let who = crate::helpers::client();
+        app.confirmed_user(email).await;
+        who.post(app.url("/api/v1/session")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+        let mut answers = complete(born);
+        answers["q2"] = json!(country);
+        let r = who
+            .put(app.url(&format!("/api/v1/calls/{CALL}/application")))
+            .json(&json!({"revision": 0, "answers": answers}))
+            .send()
+            .await
+            .unwrap();
+        let rev = r.json::<Value>().await.unwrap()["revision"].as_i64().unwrap();
+        let r = who
+            .post(app.url(&format!("/api/v1/calls/{CALL}/application/submit")))
+            .json(&json!({"revision": rev}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let list = format!("/gestion/appels/{CALL}/candidatures");
+    let html = app.get(&list).await.text().await.unwrap();
+    assert!(html.contains("2 candidature(s)") && html.contains("Awa Diop"));
+    let html = app.get(&format!("{list}?pays=TG")).await.text().await.unwrap();
+    assert!(html.contains("1 candidature(s)"));
+    let csv = app.get(&format!("{list}.csv")).await.text().await.unwrap();
+    assert!(
+        csv.contains("awa@example.sn")
+            && csv.contains("Radio citoyenne de Pikine")
+            && csv.contains("Date de naissance")
+    );
+    let anon = app.get(&format!("{list}.csv?anonyme=1")).await.text().await.unwrap();
+    assert!(!anon.contains("awa@example.sn") && !anon.contains("Awa Diop") && !anon.contains("2000-04-02"), "{anon}");
+    assert!(anon.contains("Radio citoyenne de Pikine"));
+    let r = app.get(&format!("{list}.xlsx")).await;
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM applications").fetch_one(&app.db().pool).await.unwrap();
+    let html = app.get(&format!("{list}/{id}")).await.text().await.unwrap();
+    assert!(html.contains("Décrivez votre projet") && html.contains("Une radio de quartier"));
+    // Applicants and other managers see none of it.
+    let other = crate::helpers::client();
+    other
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "awa@example.sn", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.get(app.url(&list)).send().await.unwrap().status(), 403);
+    assert_eq!(other.get(app.url(&format!("{list}.csv"))).send().await.unwrap().status(), 403);
+}

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod apply;
+pub mod call_applications;
 pub mod calls;
 pub mod home;
 pub mod indicators;
@@ -77,6 +78,10 @@ pub fn router() -> Router<App> {
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))
         .route("/gestion/appels/{slug}/formulaire", get(manage::form_builder))
+        .route("/gestion/appels/{slug}/candidatures", get(call_applications::list))
+        .route("/gestion/appels/{slug}/candidatures.csv", get(call_applications::csv))
+        .route("/gestion/appels/{slug}/candidatures.xlsx", get(call_applications::xlsx))
+        .route("/gestion/appels/{slug}/candidatures/{id}", get(call_applications::one))
         .route("/gestion/appels/{slug}/formulaire/questions", post(manage::add_question))
         .route("/gestion/appels/{slug}/formulaire/questions/{qid}/supprimer", post(manage::delete_question))
         .route("/gestion/appels/{slug}/formulaire/sections", post(manage::add_section))
