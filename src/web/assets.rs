@@ -10,6 +10,17 @@ use sha2::{Digest, Sha256};
 
 static CSS: &str = include_str!("../../assets/site.css");
 static ICON: &str = include_str!("../../assets/icon.svg");
+static AUTOSAVE: &str = include_str!("../../assets/autosave.js");
+
+/// `autosave.<hash>.js`, loaded only by the application page.
+pub static AUTOSAVE_NAME: LazyLock<String> = LazyLock::new(|| {
+    let h = Sha256::digest(AUTOSAVE.as_bytes());
+    format!("autosave.{:02x}{:02x}{:02x}{:02x}{:02x}.js", h[0], h[1], h[2], h[3], h[4])
+});
+
+pub fn autosave_url() -> String {
+    format!("/static/{}", *AUTOSAVE_NAME)
+}
 
 /// The icon never changes name: browsers also ask for `/favicon.ico` on their own.
 pub const ICON_URL: &str = "/static/icon.svg";
@@ -32,6 +43,15 @@ pub async fn serve(Path(file): Path<String>) -> Response {
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             ],
             CSS,
+        )
+            .into_response()
+    } else if file == *AUTOSAVE_NAME {
+        (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            AUTOSAVE,
         )
             .into_response()
     } else if file == "icon.svg" {

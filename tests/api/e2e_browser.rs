@@ -174,3 +174,31 @@ async fn a_manager_edits_a_programme_and_finds_it_by_search_in_a_real_browser() 
     c.wait().for_element(Locator::XPath("//p[@class='mission' and contains(., 'baobabs')]")).await.unwrap();
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_draft_saves_itself_as_the_applicant_types_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let email = app.confirmed_user("typing@example.sn").await;
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&app.url("/connexion?next=/appels/connexions-citoyennes-prochaine-promotion/candidature")).await.unwrap();
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    let title = c.wait().for_element(Locator::Css("#q4")).await.unwrap();
+    title.send_keys("Radio des jeunes de Thiès").await.unwrap();
+    c.find(Locator::Css("fieldset[data-multiple=q10] input[value=fr]")).await.unwrap().click().await.unwrap();
+    // No button pressed: the script saves in the background and says so.
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Brouillon enregistré')]"))
+        .await
+        .unwrap();
+    let saved: String = sqlx::query_scalar("SELECT answers FROM applications").fetch_one(&app.db().pool).await.unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(saved["q4"], "Radio des jeunes de Thiès");
+    assert_eq!(saved["q10"], json!(["fr"]));
+    c.close().await.unwrap();
+}

@@ -174,6 +174,7 @@ struct ApplyPage {
     eligibility: Vec<String>,
     conflict: bool,
     done: Option<&'static str>,
+    autosave: String,
 }
 
 fn page_of(
@@ -202,6 +203,7 @@ fn page_of(
         eligibility: d.eligibility().iter().map(|f| failure_text(i, f)).collect(),
         conflict: d.conflict.is_some(),
         done: None,
+        autosave: crate::web::assets::autosave_url(),
     }
 }
 
