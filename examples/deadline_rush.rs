@@ -59,7 +59,7 @@ async fn main() -> anyhow::Result<()> {
     // Everybody at once, twice each (the double click), as fast as the machine allows.
     let t = Instant::now();
     let mut tasks = vec![];
-    for c in clients.iter().cloned() {
+    for c in &clients {
         for _ in 0..2 {
             let c = c.clone();
             let url = format!("{base}/api/v1/calls/{CALL}/application/submit");
