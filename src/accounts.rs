@@ -268,3 +268,111 @@ pub async fn create_confirmed(
     tx.commit().await?;
     Ok(id)
 }
+
+/// Everything Tremplin holds about a person, for her to download (JSON).
+pub async fn export_data(app: &App, user: &UserRow) -> AppResult<serde_json::Value> {
+    let memberships = accounts::memberships(&app.db, user.id).await?;
+    let tokens = crate::store::api_tokens::list(&app.db, user.id).await?;
+    /// (call, status, answers, receipt, submitted_at, id)
+    type AppRow = (String, String, String, Option<String>, Option<i64>, i64);
+    let apps: Vec<AppRow> = sqlx::query_as(
+        "SELECT c.slug, a.status, a.answers, a.receipt, a.submitted_at, a.id FROM applications a JOIN calls c ON c.id = a.call_id \
+         WHERE a.user_id = $1 ORDER BY a.id",
+    )
+    .bind(user.id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let mut applications = vec![];
+    for (call, status, answers, receipt, submitted_at, id) in apps {
+        let versions: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT answers, submitted_at FROM application_versions WHERE application_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await?;
+        applications.push(serde_json::json!({
+            "call": call, "status": status, "receipt": receipt, "submitted_at": submitted_at,
+            "answers": serde_json::from_str::<serde_json::Value>(&answers).unwrap_or_default(),
+            "submitted_versions": versions.into_iter().map(|(a, t)| serde_json::json!({
+                "submitted_at": t, "answers": serde_json::from_str::<serde_json::Value>(&a).unwrap_or_default()
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(serde_json::json!({
+        "account": {
+            "email": user.email, "name": user.name, "language": user.locale().code(), "time_zone": user.time_zone,
+            "gender": user.gender, "country": user.country, "created_at": user.created_at,
+            "email_confirmed_at": user.email_confirmed_at, "administrator": user.is_admin(),
+        },
+        "roles": memberships.into_iter().map(|(p, _, r)| serde_json::json!({"programme": p, "role": r})).collect::<Vec<_>>(),
+        "api_tokens": tokens.into_iter().map(|t| serde_json::json!({"name": t.name, "created_at": t.created_at, "last_used_at": t.last_used_at})).collect::<Vec<_>>(),
+        "applications": applications,
+    }))
+}
+
+/// Deletes an account after checking the password. What the programmes must keep (sent
+/// applications) stays, without anything identifying: the identifying answers are removed,
+/// the account becomes an anonymous shell; drafts, sessions, tokens and links are deleted.
+pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppResult<()> {
+    if !accounts::verify_password(password, &user.password_hash).await {
+        return Err(AppError::field("password", "error.password.wrong_current"));
+    }
+    let sent: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, call_id FROM applications WHERE user_id = $1 AND status <> 'draft'")
+            .bind(user.id)
+            .fetch_all(&app.db.pool)
+            .await?;
+    let mut tx = app.db.pool.begin().await?;
+    for (application_id, call_id) in sent {
+        let (_, form) = crate::store::forms::current(&app.db, call_id).await?;
+        let identifying: Vec<String> = form.questions().filter(|q| q.identifying).map(|q| q.id.clone()).collect();
+        let strip = |json: &str| -> String {
+            let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+            for id in &identifying {
+                v.remove(id);
+            }
+            serde_json::Value::Object(v).to_string()
+        };
+        let answers: String = sqlx::query_scalar("SELECT answers FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE applications SET answers = $1, conflict_answers = NULL WHERE id = $2")
+            .bind(strip(&answers))
+            .bind(application_id)
+            .execute(&mut *tx)
+            .await?;
+        let versions: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, answers FROM application_versions WHERE application_id = $1")
+                .bind(application_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for (vid, a) in versions {
+            sqlx::query("UPDATE application_versions SET answers = $1 WHERE id = $2")
+                .bind(strip(&a))
+                .bind(vid)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query("DELETE FROM applications WHERE user_id = $1 AND status = 'draft'")
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    for table in ["sessions", "api_tokens", "account_tokens", "programme_members"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user.id).execute(&mut *tx).await?;
+    }
+    sqlx::query(
+        "UPDATE users SET email = $1, name = $2, password_hash = '!', gender = '', country = '', is_admin = 0, \
+         email_confirmed_at = NULL, updated_at = $3 WHERE id = $4",
+    )
+    .bind(format!("deleted-{}@deleted.invalid", user.id))
+    .bind("—")
+    .bind(unix_now())
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, "account deleted and anonymised");
+    Ok(())
+}

@@ -222,3 +222,48 @@ async fn managers_list_filter_read_and_export_applications() {
     assert_eq!(other.get(app.url(&list)).send().await.unwrap().status(), 403);
     assert_eq!(other.get(app.url(&format!("{list}.csv"))).send().await.unwrap().status(), 403);
 }
+
+#[tokio::test]
+async fn applicants_download_their_data_and_delete_their_account() {
+    let app = spawn_app_with(true).await;
+    let email = app.confirmed_user("rights@example.sn").await;
+    app.sign_in_api(&email, PASSWORD).await;
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/calls/{CALL}/application")))
+        .json(&json!({"revision": 0, "answers": complete("2000-04-02")}))
+        .send()
+        .await
+        .unwrap();
+    let rev = r.json::<Value>().await.unwrap()["revision"].as_i64().unwrap();
+    app.client
+        .post(app.url(&format!("/api/v1/calls/{CALL}/application/submit")))
+        .json(&json!({"revision": rev}))
+        .send()
+        .await
+        .unwrap();
+
+    let data: Value = app.get("/api/v1/me/data").await.json().await.unwrap();
+    assert_eq!(data["account"]["email"], email);
+    assert_eq!(data["applications"][0]["answers"]["q1"], "2000-04-02");
+    assert_eq!(data["applications"][0]["submitted_versions"].as_array().unwrap().len(), 1);
+    let r = app.get("/compte/donnees.json").await;
+    assert!(crate::helpers::header(r.headers(), "content-disposition").contains("attachment"));
+
+    // A wrong password deletes nothing.
+    let r = app.post_json("/api/v1/me/delete", json!({"password": "not mine at all"})).await;
+    assert_eq!(r.status(), 422);
+    let r = app.post_form("/compte", "/compte/supprimer", &[("password", PASSWORD)]).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Compte supprimé"));
+    assert_eq!(app.sign_in_api(&email, PASSWORD).await.status(), 401, "the account is gone");
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM users WHERE email = '{email}'")).await, 0);
+    // The programme keeps the application, without anything identifying.
+    let answers: String =
+        sqlx::query_scalar("SELECT answers FROM applications").fetch_one(&app.db().pool).await.unwrap();
+    assert!(answers.contains("Radio citoyenne de Pikine"));
+    assert!(!answers.contains("2000-04-02") && !answers.contains("female"), "identifying answers removed: {answers}");
+    let versions: String =
+        sqlx::query_scalar("SELECT answers FROM application_versions").fetch_one(&app.db().pool).await.unwrap();
+    assert!(!versions.contains("2000-04-02"));
+}

@@ -255,6 +255,8 @@ async fn no_client_input_produces_a_server_error() {
         "/gestion/appels/connexions-citoyennes-2016/formulaire",
         "/appels/connexions-citoyennes-prochaine-promotion/candidature",
         "/appels/connexions-citoyennes-2016/candidature",
+        "/compte/donnees.json",
+        "/api/v1/me/data",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/candidatures?pays=%00&statut=x",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/candidatures.csv?anonyme=1",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/candidatures.xlsx",

@@ -84,6 +84,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}",
         "/api/v1/calls/{slug}/form",
         "/api/v1/calls/{slug}/application",
+        "/api/v1/me/data",
+        "/api/v1/me/delete",
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",
         "/api/v1/programmes/{slug}/phases/{id}/move",

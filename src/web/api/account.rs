@@ -316,3 +316,28 @@ pub async fn revoke_token(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>)
     }
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Everything Tremplin holds about me: account, roles, tokens, applications and their
+/// submitted versions.
+#[utoipa::path(get, path = "/api/v1/me/data", tag = "me", security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+pub async fn my_data(State(app): State<App>, ctx: Ctx) -> AppResult<Json<serde_json::Value>> {
+    Ok(Json(accounts::export_data(&app, ctx.require_user()?).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+/// Delete my account (sent applications are kept without anything identifying).
+#[utoipa::path(post, path = "/api/v1/me/delete", tag = "me", security(("session" = []), ("token" = [])), request_body = DeleteAccountRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete_me(
+    State(app): State<App>,
+    ctx: Ctx,
+    ApiJson(r): ApiJson<DeleteAccountRequest>,
+) -> AppResult<StatusCode> {
+    accounts::delete_account(&app, ctx.require_user()?, &r.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

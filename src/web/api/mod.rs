@@ -68,6 +68,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(account::change_password))
         .routes(routes!(account::list_tokens, account::create_token))
         .routes(routes!(account::revoke_token))
+        .routes(routes!(account::my_data))
+        .routes(routes!(account::delete_me))
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::get_one, programmes::update))
         .routes(routes!(programmes::add_phase))

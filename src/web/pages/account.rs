@@ -325,6 +325,7 @@ struct AccountPage {
     token_form: FormState,
     tokens: Vec<TokenView>,
     new_token: Option<String>,
+    delete_form: FormState,
 }
 
 #[derive(Deserialize)]
@@ -379,6 +380,7 @@ async fn account_page(app: &App, ctx: &Ctx, done: Option<&'static str>) -> AppRe
         token_form: FormState::default(),
         tokens,
         new_token: None,
+        delete_form: FormState::default(),
     })
 }
 
@@ -527,4 +529,46 @@ pub async fn switch_language(
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(resp)
+}
+
+// ---------------------------------------------------------------- data rights
+
+/// `GET /compte/donnees.json`: everything held about the signed-in person.
+pub async fn download_data(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let data = accounts::export_data(&app, user).await?;
+    Ok((
+        [(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"tremplin-mes-donnees.json\""))],
+        axum::Json(data),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DeleteInput {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn delete_account(
+    State(app): State<App>,
+    ctx: Ctx,
+    PageForm(input): PageForm<DeleteInput>,
+) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    match accounts::delete_account(&app, user, &input.password).await {
+        Ok(()) => {
+            let mut resp = notice(&ctx, "account.deleted.title", ctx.i18n().t("account.deleted.text").to_owned(), None);
+            if let Ok(v) = HeaderValue::from_str(&cookies::clear(cookies::SESSION, ctx.secure_cookies)) {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(resp)
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let mut page = account_page(&app, &ctx, None).await?;
+            page.delete_form = FormState::from_error(ctx.i18n(), &e);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
 }

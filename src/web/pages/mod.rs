@@ -41,6 +41,8 @@ pub fn router() -> Router<App> {
         .route("/compte/jetons", post(account::create_token))
         .route("/compte/jetons/{id}/revoquer", post(account::revoke_token))
         .route("/langue", post(account::switch_language))
+        .route("/compte/donnees.json", get(account::download_data))
+        .route("/compte/supprimer", post(account::delete_account))
         .route("/recherche", get(search::search_page))
         .route("/rapport", get(report::index))
         .route("/rapport/{file}", get(report::year))
