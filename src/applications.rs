@@ -36,6 +36,9 @@ pub struct Dossier {
 impl Dossier {
     /// What the current answers fail, for the applicant to see before she submits.
     pub fn eligibility(&self) -> Vec<Failure> {
+        if self.application.eligibility_override.is_some() {
+            return vec![];
+        }
         self.rules.evaluate(&self.answers)
     }
     pub fn submitted(&self) -> bool {
@@ -166,7 +169,7 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
         return Err(AppError::BadRequest("error.application.closed").into());
     }
     let clean = d.form.check(&d.answers, true).map_err(ApplyError::Answers)?;
-    let failures = d.rules.evaluate(&clean);
+    let failures = if d.application.eligibility_override.is_some() { vec![] } else { d.rules.evaluate(&clean) };
     if !failures.is_empty() {
         return Err(ApplyError::Ineligible(failures));
     }
@@ -300,7 +303,7 @@ pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResu
         .map(|l| {
             let answers = parse_answers(&l.answers);
             let (country, gender) = country_gender(&form, &rules, &answers, &l);
-            let eligible = rules.evaluate(&answers).is_empty();
+            let eligible = l.eligibility_override.is_some() || rules.evaluate(&answers).is_empty();
             Row { listed: l, answers, country, gender, eligible }
         })
         .filter(|r| f.statut.is_empty() || r.listed.status == f.statut)
@@ -358,4 +361,82 @@ pub fn export_table(i: I18n, form: &Form, rows: &[Row], anonymised: bool) -> Vec
         out.push(line);
     }
     out
+}
+
+/// Lets an applicant through the eligibility rules (with a reason), or withdraws that.
+pub async fn set_override(app: &App, user: &UserRow, slug: &str, id: i64, reason: Option<&str>) -> AppResult<()> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let reason = match reason.map(str::trim) {
+        Some("") => return Err(AppError::field("reason", "error.field.required")),
+        Some(r) if r.chars().count() > 500 => return Err(AppError::field("reason", "error.field.too_long")),
+        other => other,
+    };
+    if !store::set_override(&app.db, call.id, id, reason, user.id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(application = id, by = user.id, overridden = reason.is_some(), "eligibility override");
+    Ok(())
+}
+
+/// The eligibility rules of a call.
+pub async fn rules_of(app: &App, call_id: i64) -> AppResult<Rules> {
+    Ok(sqlx::query_scalar::<_, String>("SELECT eligibility FROM calls WHERE id = $1")
+        .bind(call_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .map(|j| serde_json::from_str(&j).unwrap_or_default())?)
+}
+
+/// Checks rules against the call's form: each rule reads a question of the right kind.
+pub fn validate_rules(form: &Form, rules: &Rules) -> Result<(), crate::error::FieldErrors> {
+    use crate::domain::form::Kind;
+    let mut e = crate::error::FieldErrors::new();
+    let kind_of = |id: &str| form.question(id).map(|q| &q.kind);
+    if let Some(a) = &rules.age {
+        if !matches!(kind_of(&a.question), Some(Kind::Date)) {
+            e.insert("age_question", "error.eligibility.question");
+        }
+        if a.min > a.max {
+            e.insert("age_min", "error.form.range");
+        }
+    }
+    if let Some(c) = &rules.countries {
+        if !matches!(kind_of(&c.question), Some(Kind::Country)) {
+            e.insert("country_question", "error.eligibility.question");
+        }
+        if c.values.is_empty() || c.values.iter().any(|v| crate::domain::programme::Country::parse(v).is_none()) {
+            e.insert("countries", "error.programme.country");
+        }
+    }
+    if let Some(l) = &rules.languages {
+        if !matches!(kind_of(&l.question), Some(Kind::MultipleChoice { .. } | Kind::SingleChoice { .. })) {
+            e.insert("language_question", "error.eligibility.question");
+        }
+        if l.values.is_empty() {
+            e.insert("languages", "error.field.required");
+        }
+    }
+    for c in &rules.custom {
+        if form.question(&c.question).is_none() || c.allowed.is_empty() || c.message.trim().is_empty() {
+            e.insert("custom", "error.eligibility.custom");
+        }
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+pub async fn save_rules(app: &App, user: &UserRow, slug: &str, rules: &Rules) -> AppResult<()> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let (_, form) = forms::current(&app.db, call.id).await?;
+    validate_rules(&form, rules).map_err(AppError::Invalid)?;
+    sqlx::query("UPDATE calls SET eligibility = $1, updated_at = $2 WHERE id = $3")
+        .bind(serde_json::to_string(rules).map_err(anyhow::Error::from)?)
+        .bind(unix_now())
+        .bind(call.id)
+        .execute(&app.db.pool)
+        .await?;
+    Ok(())
 }

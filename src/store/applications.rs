@@ -18,10 +18,12 @@ pub struct ApplicationRow {
     pub receipt: Option<String>,
     pub submitted_revision: Option<i64>,
     pub submitted_at: Option<i64>,
+    /// Reason given by a manager who let the applicant through the eligibility rules.
+    pub eligibility_override: Option<String>,
 }
 
 const COLUMNS: &str = "id, call_id, user_id, status, form_version, answers, revision, conflict_answers, receipt, \
-    submitted_revision, submitted_at";
+    submitted_revision, submitted_at, eligibility_override";
 
 pub async fn of(db: &Db, call_id: i64, user_id: i64) -> anyhow::Result<Option<ApplicationRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM applications WHERE call_id = $1 AND user_id = $2"))
@@ -154,12 +156,14 @@ pub struct ListedApplication {
     pub email: String,
     pub gender: String,
     pub country: String,
+    pub eligibility_override: Option<String>,
 }
 
 /// Every application of a call that is not an empty draft, newest submission first.
 pub async fn of_call(db: &Db, call_id: i64) -> anyhow::Result<Vec<ListedApplication>> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.status, a.form_version, a.answers, a.receipt, a.submitted_at, u.name, u.email, u.gender, u.country \
+        "SELECT a.id, a.status, a.form_version, a.answers, a.receipt, a.submitted_at, u.name, u.email, u.gender, u.country, \
+         a.eligibility_override \
          FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1 AND (a.status <> 'draft' OR a.revision > 0) \
          ORDER BY a.submitted_at DESC, a.id",
     )
@@ -175,4 +179,17 @@ pub async fn form_version(db: &Db, call_id: i64, version: i64) -> anyhow::Result
         .bind(version)
         .fetch_optional(&db.pool)
         .await?)
+}
+
+/// Sets (or with `None` clears) a manager's eligibility override of an application.
+pub async fn set_override(db: &Db, call_id: i64, id: i64, reason: Option<&str>, by: i64) -> anyhow::Result<bool> {
+    let r = sqlx::query("UPDATE applications SET eligibility_override = $1, override_by = $2, override_at = $3 WHERE id = $4 AND call_id = $5")
+        .bind(reason)
+        .bind(by)
+        .bind(unix_now())
+        .bind(id)
+        .bind(call_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
 }

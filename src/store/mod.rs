@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "calls", include_str!("../../migrations/0004_calls.sql")),
     (5, "call_forms", include_str!("../../migrations/0005_call_forms.sql")),
     (6, "applications", include_str!("../../migrations/0006_applications.sql")),
+    (7, "eligibility_override", include_str!("../../migrations/0007_eligibility_override.sql")),
 ];
 
 impl Db {

@@ -267,3 +267,76 @@ async fn applicants_download_their_data_and_delete_their_account() {
         sqlx::query_scalar("SELECT answers FROM application_versions").fetch_one(&app.db().pool).await.unwrap();
     assert!(!versions.contains("2000-04-02"));
 }
+
+#[tokio::test]
+async fn managers_set_the_rules_and_grant_an_exception_with_a_reason() {
+    let app = spawn_app_with(true).await;
+    let email = app.confirmed_user("older@example.ml").await;
+    let applicant = crate::helpers::client();
+    applicant
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let mut answers = complete("1985-06-01");
+    answers["q2"] = json!("ML");
+    let r = applicant
+        .put(app.url(&format!("/api/v1/calls/{CALL}/application")))
+        .json(&json!({"revision": 0, "answers": answers}))
+        .send()
+        .await
+        .unwrap();
+    let rev = r.json::<Value>().await.unwrap()["revision"].as_i64().unwrap();
+    let submit = || {
+        applicant
+            .post(app.url(&format!("/api/v1/calls/{CALL}/application/submit")))
+            .json(&json!({"revision": rev}))
+            .send()
+    };
+    assert_eq!(submit().await.unwrap().status(), 422, "too old");
+
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    // The rules page shows the demo rules and refuses nonsense.
+    let page = format!("/gestion/appels/{CALL}/eligibilite");
+    assert!(app.get(&page).await.text().await.unwrap().contains("value=\"18\""));
+    let r = app
+        .post_form(
+            &page,
+            &page,
+            &[("age_question", "q4"), ("age_min", "18"), ("age_max", "35"), ("age_on", "2027-01-01")],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a text question cannot hold a birth date");
+    let r = app.post_form(&page, &page, &[("country_question", "q2"), ("countries", "SN, XX")]).await;
+    assert_eq!(r.status(), 422);
+
+    // An exception, with a reason, lets her apply.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM applications").fetch_one(&app.db().pool).await.unwrap();
+    let detail = format!("/gestion/appels/{CALL}/candidatures/{id}");
+    let r = app.post_form(&detail, &format!("{detail}/derogation"), &[("reason", "")]).await;
+    assert_eq!(r.status(), 422, "a reason is required");
+    let r = app
+        .post_form(&detail, &format!("{detail}/derogation"), &[("reason", "Reprise d’études après un service civique")])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(app.get(&detail).await.text().await.unwrap().contains("Reprise d’études"));
+    assert_eq!(submit().await.unwrap().status(), 200);
+    // The API sets the same rules.
+    let rules: Value = app.get(&format!("/api/v1/calls/{CALL}/eligibility")).await.json().await.unwrap();
+    assert_eq!(rules["age"]["max"], 35);
+    let mut changed = rules.clone();
+    changed["age"]["max"] = json!(40);
+    let r = app.client.put(app.url(&format!("/api/v1/calls/{CALL}/eligibility"))).json(&changed).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        applicant.get(app.url(&format!("/api/v1/calls/{CALL}/eligibility"))).send().await.unwrap().status(),
+        403,
+        "managers only"
+    );
+}

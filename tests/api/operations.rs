@@ -85,6 +85,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/form",
         "/api/v1/calls/{slug}/application",
         "/api/v1/me/data",
+        "/api/v1/calls/{slug}/eligibility",
+        "/api/v1/calls/{slug}/applications/{id}/override",
         "/api/v1/me/delete",
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",

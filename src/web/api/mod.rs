@@ -92,4 +92,6 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::get_application, programmes::save_application))
         .routes(routes!(programmes::submit_application))
         .routes(routes!(programmes::withdraw_application))
+        .routes(routes!(programmes::get_eligibility, programmes::put_eligibility))
+        .routes(routes!(programmes::put_override))
 }

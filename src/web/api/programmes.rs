@@ -815,3 +815,50 @@ pub async fn withdraw_application(State(app): State<App>, ctx: Ctx, Path(slug): 
     crate::applications::withdraw(&app, ctx.require_user()?, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The eligibility rules of a call (its managers).
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/eligibility", tag = "calls", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Object), (status = 404, body = ErrorBody)))]
+pub async fn get_eligibility(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<crate::domain::eligibility::Rules>> {
+    let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
+    Ok(Json(crate::applications::rules_of(&app, call.id).await?))
+}
+
+/// Replace the eligibility rules: `age` {question, min, max, on}, `countries` and
+/// `languages` {question, values}, `custom` [{question, allowed, message, message_en}].
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/eligibility", tag = "calls", params(("slug" = String, Path)),
+    request_body(content = Object), security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn put_eligibility(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(rules): ApiJson<crate::domain::eligibility::Rules>,
+) -> AppResult<StatusCode> {
+    crate::applications::save_rules(&app, ctx.require_user()?, &slug, &rules).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OverrideRequest {
+    /// Why this applicant may apply despite the rules; null withdraws the exception.
+    pub reason: Option<String>,
+}
+
+/// Let an applicant through the eligibility rules, with a reason (its managers).
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/applications/{id}/override", tag = "calls", params(("slug" = String, Path), ("id" = i64, Path)),
+    request_body = OverrideRequest, security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_override(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    ApiJson(r): ApiJson<OverrideRequest>,
+) -> AppResult<StatusCode> {
+    crate::applications::set_override(&app, ctx.require_user()?, &slug, id, r.reason.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -133,6 +133,8 @@ struct OnePage {
     form_version: i64,
     answers: Vec<(String, String)>,
     eligible: bool,
+    id: i64,
+    override_reason: Option<String>,
 }
 
 /// One application in full, read with the version of the form it answered.
@@ -161,6 +163,154 @@ pub async fn one(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(Strin
             form_version: r.listed.form_version,
             answers,
             eligible: r.eligible,
+            id: r.listed.id,
+            override_reason: r.listed.eligibility_override.clone(),
         },
     ))
+}
+
+/// Lets an applicant through the eligibility rules with a reason (or withdraws that).
+pub async fn set_override(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let reason = get("reason");
+    let reason = if get("action") == "clear" { None } else { Some(reason.as_str()) };
+    applications::set_override(&app, ctx.require_user()?, &slug, id, reason).await?;
+    Ok(super::see_other(&format!("/gestion/appels/{slug}/candidatures/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "manage_eligibility.html")]
+struct RulesPage {
+    page: PageCtx,
+    slug: String,
+    form: super::FormState,
+    date_questions: Vec<(String, String)>,
+    country_questions: Vec<(String, String)>,
+    choice_questions: Vec<(String, String)>,
+    v: RulesInput,
+    saved: bool,
+}
+
+/// The rules as typed in the page.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RulesInput {
+    age_question: String,
+    age_min: String,
+    age_max: String,
+    age_on: String,
+    country_question: String,
+    countries: String,
+    language_question: String,
+    languages: String,
+}
+
+impl RulesInput {
+    fn from_rules(r: &crate::domain::eligibility::Rules) -> RulesInput {
+        RulesInput {
+            age_question: r.age.as_ref().map(|a| a.question.clone()).unwrap_or_default(),
+            age_min: r.age.as_ref().map(|a| a.min.to_string()).unwrap_or_default(),
+            age_max: r.age.as_ref().map(|a| a.max.to_string()).unwrap_or_default(),
+            age_on: r.age.as_ref().map(|a| a.on.to_string()).unwrap_or_default(),
+            country_question: r.countries.as_ref().map(|c| c.question.clone()).unwrap_or_default(),
+            countries: r.countries.as_ref().map(|c| c.values.join(", ")).unwrap_or_default(),
+            language_question: r.languages.as_ref().map(|c| c.question.clone()).unwrap_or_default(),
+            languages: r.languages.as_ref().map(|c| c.values.join(", ")).unwrap_or_default(),
+        }
+    }
+
+    /// The rules, keeping the custom rules that only the API edits.
+    fn to_rules(
+        &self,
+        custom: Vec<crate::domain::eligibility::CustomRule>,
+    ) -> Result<crate::domain::eligibility::Rules, AppError> {
+        use crate::domain::eligibility::{AgeRule, ListRule, Rules};
+        let list =
+            |s: &str| s.split(',').map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+        let age = if self.age_question.is_empty() {
+            None
+        } else {
+            let min =
+                self.age_min.trim().parse().map_err(|_| AppError::field("age_min", "error.answer.not_a_number"))?;
+            let max =
+                self.age_max.trim().parse().map_err(|_| AppError::field("age_max", "error.answer.not_a_number"))?;
+            let on = self.age_on.trim().parse().map_err(|_| AppError::field("age_on", "error.answer.date"))?;
+            Some(AgeRule { question: self.age_question.clone(), min, max, on })
+        };
+        let countries = (!self.country_question.is_empty())
+            .then(|| ListRule { question: self.country_question.clone(), values: list(&self.countries) });
+        let languages = (!self.language_question.is_empty()).then(|| ListRule {
+            question: self.language_question.clone(),
+            values: self.languages.split(',').map(|x| x.trim().to_lowercase()).filter(|x| !x.is_empty()).collect(),
+        });
+        Ok(Rules { age, countries, languages, custom })
+    }
+}
+
+async fn rules_page(app: &App, ctx: &Ctx, slug: &str) -> AppResult<RulesPage> {
+    use crate::domain::form::Kind;
+    let i = ctx.i18n();
+    let call = crate::calls::managed(app, ctx.require_user()?, slug).await?;
+    let (_, form) = crate::store::forms::current(&app.db, call.id).await?;
+    let rules = applications::rules_of(app, call.id).await?;
+    let pick = |f: &dyn Fn(&Kind) -> bool| {
+        form.questions().filter(|q| f(&q.kind)).map(|q| (q.id.clone(), q.label.clone())).collect::<Vec<_>>()
+    };
+    Ok(RulesPage {
+        page: PageCtx::new(ctx, &i.tf1("eligibility.title", "call", &call.title)),
+        slug: call.slug.clone(),
+        form: super::FormState::default(),
+        date_questions: pick(&|k| matches!(k, Kind::Date)),
+        country_questions: pick(&|k| matches!(k, Kind::Country)),
+        choice_questions: pick(&|k| matches!(k, Kind::MultipleChoice { .. } | Kind::SingleChoice { .. })),
+        v: RulesInput::from_rules(&rules),
+        saved: false,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Saved {
+    fait: Option<String>,
+}
+
+pub async fn rules_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(s): Query<Saved>,
+) -> AppResult<Response> {
+    let mut page = rules_page(&app, &ctx, &slug).await?;
+    page.saved = s.fait.is_some();
+    Ok(html(StatusCode::OK, page))
+}
+
+pub async fn save_rules(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    crate::web::extract::PageForm(input): crate::web::extract::PageForm<RulesInput>,
+) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let call = crate::calls::managed(&app, user, &slug).await?;
+    let custom = applications::rules_of(&app, call.id).await?.custom;
+    let result = match input.to_rules(custom) {
+        Ok(rules) => applications::save_rules(&app, user, &slug, &rules).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(super::see_other(&format!("/gestion/appels/{slug}/eligibilite?fait=1"))),
+        Err(e @ AppError::Invalid(_)) => {
+            let mut page = rules_page(&app, &ctx, &slug).await?;
+            page.form = super::FormState::from_error(ctx.i18n(), &e);
+            page.v = input;
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e),
+    }
 }

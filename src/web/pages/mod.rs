@@ -84,6 +84,11 @@ pub fn router() -> Router<App> {
         .route("/gestion/appels/{slug}/candidatures.csv", get(call_applications::csv))
         .route("/gestion/appels/{slug}/candidatures.xlsx", get(call_applications::xlsx))
         .route("/gestion/appels/{slug}/candidatures/{id}", get(call_applications::one))
+        .route("/gestion/appels/{slug}/candidatures/{id}/derogation", post(call_applications::set_override))
+        .route(
+            "/gestion/appels/{slug}/eligibilite",
+            get(call_applications::rules_form).post(call_applications::save_rules),
+        )
         .route("/gestion/appels/{slug}/formulaire/questions", post(manage::add_question))
         .route("/gestion/appels/{slug}/formulaire/questions/{qid}/supprimer", post(manage::delete_question))
         .route("/gestion/appels/{slug}/formulaire/sections", post(manage::add_section))
