@@ -1,11 +1,14 @@
-//! The deadline rush: N applicants (default 1,000) who each saved a complete draft press
-//! "send" at the same moment. Counts what the server answered and what the database holds.
-//! Run: `cargo run --release --example deadline_rush -- 1000` (SQLite in a temporary
-//! directory). See BENCHMARKS.md.
+//! The deadline rush: N applicants (default 1,000) autosave their draft and press "send"
+//! (twice: the double click) all at the same moment. Counts what the server answered, its
+//! latency, and what the database holds.
+//! Run: `cargo run --release --example deadline_rush -- 1000 60` (1,000 applicants arriving
+//! within the last 60 seconds; `0` for all at the same instant; SQLite in a temporary
+//! directory), or with `DATABASE_URL=postgres://…/postgres-db` to create a fresh PostgreSQL
+//! database on that server for the run. See BENCHMARKS.md.
 
 use std::time::Instant;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tremplin::config::{Config, Overrides};
 
 const CALL: &str = "connexions-citoyennes-prochaine-promotion";
@@ -13,11 +16,33 @@ const CALL: &str = "connexions-citoyennes-prochaine-promotion";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    // Applicants arrive within this many seconds before the deadline (0: all at once).
+    let spread_ms: u64 = std::env::args().nth(2).and_then(|a| a.parse::<u64>().ok()).unwrap_or(60) * 1000;
     let dir = std::env::temp_dir().join(format!("tremplin-rush-{}", std::process::id()));
+    // On PostgreSQL, a fresh database for the run, dropped at the end.
+    let pg = match std::env::var("DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("tremplin_rush_{}", std::process::id());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await?;
+            sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+            let mut url = url::Url::parse(&admin)?;
+            url.set_path(&format!("/{name}"));
+            Some((admin, name, url.to_string()))
+        }
+        _ => None,
+    };
     let cfg = Config::load(
         Some(std::path::Path::new("/dev/null")),
-        Overrides { addr: Some("127.0.0.1:0".parse()?), data_dir: Some(dir.clone()), ..Default::default() },
+        Overrides {
+            addr: Some("127.0.0.1:0".parse()?),
+            data_dir: Some(dir.clone()),
+            database_url: pg.as_ref().map(|(_, _, u)| u.clone()),
+            ..Default::default()
+        },
     )?;
+    println!("database: {}", if pg.is_some() { "PostgreSQL" } else { "SQLite" });
     let server = tremplin::server::start(cfg, true).await?;
     let base = format!("http://{}", server.addr);
     let app = server.app.clone();
@@ -45,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
             .send()
             .await?;
         anyhow::ensure!(r.status() == 200, "sign-in {}", r.status());
-        let answers = json!({"q1": "2000-01-01", "q2": "SN", "q4": format!("Projet {k}"), "q5": "Une radio de quartier.", "q6": "no", "q10": ["fr"]});
+        let answers = json!({"q1": "2000-01-01", "q2": "SN", "q4": format!("Projet {k}"), "q5": "Une radio de quartier.", "q6": "no", "q10": ["fr"], "q12": "Fondateur", "q14": "idea", "q15": "Les jeunes du quartier.", "q19": "yes", "q20": "Apprendre."});
         let r = c
             .put(format!("{base}/api/v1/calls/{CALL}/application"))
             .json(&json!({"revision": 0, "answers": answers}))
@@ -56,59 +81,114 @@ async fn main() -> anyhow::Result<()> {
     }
     println!("prepared in {:.1} s", t.elapsed().as_secs_f64());
 
-    // Everybody at once, twice each (the double click), as fast as the machine allows.
+    // Everybody at once: a last autosave, then "send" twice (the double click).
     let t = Instant::now();
     let mut tasks = vec![];
-    for c in &clients {
-        for _ in 0..2 {
-            let c = c.clone();
-            let url = format!("{base}/api/v1/calls/{CALL}/application/submit");
-            tasks.push(tokio::spawn(async move {
-                match c.post(url).json(&json!({"revision": 1})).send().await {
-                    Ok(r) => {
-                        let status = r.status().as_u16();
-                        let receipt =
-                            r.json::<Value>().await.ok().and_then(|v| v["receipt"].as_str().map(str::to_owned));
-                        (status, receipt)
-                    }
-                    Err(_) => (0, None),
+    for (k, c) in clients.iter().enumerate() {
+        let c = c.clone();
+        let base = base.clone();
+        // Spread evenly over the window, in a shuffled order.
+        let delay = if spread_ms == 0 { 0 } else { (k as u64 * 7919 % n as u64) * spread_ms / n as u64 };
+        tasks.push(tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            let mut out = vec![];
+            let started = Instant::now();
+            let answers = json!({"q1": "2000-01-01", "q2": "SN", "q4": format!("Projet {k} (final)"), "q5": "Une radio de quartier.", "q6": "no", "q10": ["fr"], "q12": "Fondateur", "q14": "idea", "q15": "Les jeunes du quartier.", "q19": "yes", "q20": "Apprendre."});
+            let r = c.put(format!("{base}/api/v1/calls/{CALL}/application")).json(&json!({"revision": 1, "answers": answers})).send().await;
+            let status = r.map(|r| r.status().as_u16()).unwrap_or(0);
+            out.push(("autosave", status, started.elapsed()));
+            let submits = (0..2).map(|_| {
+                let c = c.clone();
+                let url = format!("{base}/api/v1/calls/{CALL}/application/submit");
+                async move {
+                    let started = Instant::now();
+                    let status = c.post(url).json(&json!({"revision": 2})).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+                    ("submit", status, started.elapsed())
                 }
-            }));
-        }
+            });
+            out.extend(futures_join(submits).await);
+            out
+        }));
     }
     let mut ok = 0;
     let mut server_errors = 0;
     let mut other = 0;
+    let mut submit_ms: Vec<f64> = vec![];
     for t in tasks {
-        let (status, _) = t.await?;
-        match status {
-            200 => ok += 1,
-            500..=599 => server_errors += 1,
-            _ => other += 1,
+        for (what, status, took) in t.await? {
+            match status {
+                200 => ok += 1,
+                500..=599 => server_errors += 1,
+                _ => other += 1,
+            }
+            if what == "submit" {
+                submit_ms.push(took.as_secs_f64() * 1000.0);
+            }
         }
     }
     let elapsed = t.elapsed();
-    let submitted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE status = 'submitted'")
+    let submitted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications a JOIN users u ON u.id = a.user_id WHERE a.status = 'submitted' AND u.email LIKE 'rush%'")
         .fetch_one(&app.db.pool)
         .await?;
-    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_versions").fetch_one(&app.db.pool).await?;
+    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_versions v JOIN applications a ON a.id = v.application_id JOIN users u ON u.id = a.user_id WHERE u.email LIKE 'rush%'").fetch_one(&app.db.pool).await?;
     let receipts: i64 =
-        sqlx::query_scalar("SELECT COUNT(DISTINCT receipt) FROM applications WHERE receipt IS NOT NULL")
+        sqlx::query_scalar("SELECT COUNT(DISTINCT a.receipt) FROM applications a JOIN users u ON u.id = a.user_id WHERE a.receipt IS NOT NULL AND u.email LIKE 'rush%'")
             .fetch_one(&app.db.pool)
             .await?;
     let mails: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject LIKE '%reçu%' OR subject LIKE '%Reçu%'")
             .fetch_one(&app.db.pool)
             .await?;
-    println!("{} submit requests ({n} applicants × 2) in {:.2} s", n * 2, elapsed.as_secs_f64());
+    submit_ms.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| {
+        submit_ms
+            .get(((submit_ms.len() as f64 * p) as usize).min(submit_ms.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    println!("{} requests ({n} autosaves, {} submits) in {:.2} s", n * 3, n * 2, elapsed.as_secs_f64());
+    println!("submit latency: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms", pct(0.50), pct(0.99), pct(1.0));
     println!("answers: {ok} × 200, {server_errors} × 5xx, {other} other");
     println!("database: {submitted} submitted applications, {versions} submitted versions, {receipts} distinct receipts, {mails} receipt e-mails");
     println!("lost: {}", n as i64 - submitted);
     server.stop().await?;
     let _ = std::fs::remove_dir_all(dir);
+    if let Some((admin, name, _)) = pg {
+        use sqlx::Connection;
+        let mut conn = sqlx::AnyConnection::connect(&admin).await?;
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
+    }
     anyhow::ensure!(
         server_errors == 0 && submitted == n as i64 && versions == n as i64,
         "the rush lost or duplicated something"
     );
     Ok(())
+}
+
+/// Runs futures concurrently and collects their results in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.collect();
+    let mut out = Vec::with_capacity(handles.len());
+    // Start them all, then wait: `join_all` without a new dependency.
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = handles.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => results[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.extend(results.into_iter().flatten());
+    out
 }

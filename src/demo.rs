@@ -334,7 +334,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             .execute(&mut *tx)
             .await?;
     }
-    demo_calls(&mut tx, programme_ids[0]).await?;
+    demo_calls(&mut tx, programme_ids[0], &hash).await?;
     reports::save(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
     search::index_report(&mut tx, 2016, FOREWORD_2016, FOREWORD_2016_EN).await?;
     for id in &programme_ids {
@@ -348,7 +348,11 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
 
 /// The 2016 call, closed, and the next one, open until midnight GMT five days after the demo
 /// is loaded, so that the countdown shows.
-async fn demo_calls(tx: &mut sqlx::Transaction<'static, sqlx::Any>, programme_id: i64) -> anyhow::Result<()> {
+async fn demo_calls(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    programme_id: i64,
+    hash: &str,
+) -> anyhow::Result<()> {
     use crate::domain::call::{instant_in_zone, CallStatus};
     use crate::store::calls::{insert, CallFields};
     let gmt = crate::domain::time::TimeZoneName::parse("Africa/Abidjan").ok_or_else(|| anyhow::anyhow!("zone"))?;
@@ -399,6 +403,7 @@ acceleration internship, bush camps and a final session in Paris.";
     )
     .await?;
     crate::store::forms::save(tx, open_call, 0, &demo_form()).await?;
+    demo_applications(tx, open_call, hash).await?;
     let rules = crate::domain::eligibility::Rules {
         age: Some(crate::domain::eligibility::AgeRule {
             question: "q1".into(),
@@ -512,8 +517,210 @@ fn demo_form() -> crate::domain::form::Form {
                     ),
                 ],
             },
+            Section {
+                id: "s3".into(),
+                title: "Votre parcours et vos besoins".into(),
+                title_en: "Your path and your needs".into(),
+                questions: vec![
+                    q(
+                        "q11",
+                        "Structure porteuse (association, collectif…), s’il y en a une",
+                        "Organisation behind the project, if any",
+                        false,
+                        Kind::ShortText { max_chars: 150 },
+                    ),
+                    q(
+                        "q12",
+                        "Votre rôle dans le projet",
+                        "Your role in the project",
+                        true,
+                        Kind::ShortText { max_chars: 150 },
+                    ),
+                    q("q13", "Date de lancement du projet", "Date the project started", false, Kind::Date),
+                    q(
+                        "q14",
+                        "Où en est le projet ?",
+                        "Where does the project stand?",
+                        true,
+                        Kind::SingleChoice {
+                            options: vec![
+                                choice("idea", "Idée", "Idea"),
+                                choice("prototype", "Prototype", "Prototype"),
+                                choice("running", "En activité", "Running"),
+                            ],
+                        },
+                    ),
+                    q(
+                        "q15",
+                        "Qui sont les personnes concernées, et combien ?",
+                        "Who are the people concerned, and how many?",
+                        true,
+                        Kind::LongText { max_words: Some(150), max_chars: None },
+                    ),
+                    q(
+                        "q16",
+                        "Vos partenaires actuels",
+                        "Your current partners",
+                        false,
+                        Kind::LongText { max_words: Some(100), max_chars: None },
+                    ),
+                    q(
+                        "q17",
+                        "Budget annuel estimé du projet (en euros)",
+                        "Estimated yearly budget of the project (euros)",
+                        false,
+                        Kind::Number { min: Some(0), max: Some(10_000_000) },
+                    ),
+                    q(
+                        "q18",
+                        "Comment avez-vous connu l’appel ?",
+                        "How did you hear of the call?",
+                        false,
+                        Kind::SingleChoice {
+                            options: vec![
+                                choice("radio", "Radio", "Radio"),
+                                choice("social", "Réseaux sociaux", "Social media"),
+                                choice("friend", "Bouche-à-oreille", "Word of mouth"),
+                                choice("other", "Autre", "Other"),
+                            ],
+                        },
+                    ),
+                    q(
+                        "q19",
+                        "Êtes-vous disponible 3 heures par semaine pendant six semaines ?",
+                        "Are you available 3 hours a week for six weeks?",
+                        true,
+                        Kind::YesNo,
+                    ),
+                    q(
+                        "q20",
+                        "Qu’attendez-vous de Connexions citoyennes ?",
+                        "What do you expect from Citizen Connections?",
+                        true,
+                        Kind::LongText { max_words: Some(200), max_chars: None },
+                    ),
+                ],
+            },
         ],
     }
+}
+
+/// About 200 applications to the open demo call, in every state: submitted, drafts,
+/// withdrawn, and some that fail the eligibility rules. Deterministic.
+async fn demo_applications(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    call_id: i64,
+    hash: &str,
+) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    const FIRST: &[(&str, &str)] = &[
+        ("Aïcha", "female"),
+        ("Moussa", "male"),
+        ("Fatou", "female"),
+        ("Ibrahima", "male"),
+        ("Mariama", "female"),
+        ("Kofi", "male"),
+        ("Adjoa", "female"),
+        ("Boubacar", "male"),
+        ("Khadija", "female"),
+        ("Yao", "male"),
+        ("Rokia", "female"),
+        ("Cheikh", "male"),
+        ("Nafi", "female"),
+        ("Ousmane", "male"),
+        ("Salimata", "female"),
+        ("Jean", "male"),
+    ];
+    const LAST: &[&str] = &[
+        "Diallo",
+        "Traoré",
+        "Koné",
+        "Ndiaye",
+        "Ouédraogo",
+        "Mensah",
+        "Camara",
+        "Sow",
+        "Kaboré",
+        "Touré",
+        "Diop",
+        "Bamba",
+    ];
+    const COUNTRIES: &[&str] = &["SN", "ML", "CI", "BF", "BJ", "TG", "CM", "GN", "NE", "CD", "MG", "FR"];
+    const CITIES: &[&str] = &["Dakar", "Bamako", "Abidjan", "Ouagadougou", "Cotonou", "Lomé"];
+    const STAGES: &[&str] = &["idea", "prototype", "running"];
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2027);
+    let now = unix_now();
+    for k in 0..200usize {
+        let (first, gender) = FIRST[k % FIRST.len()];
+        let last = LAST[(k * 7) % LAST.len()];
+        let email = Email::parse(&format!("candidat{k:03}@demo.invalid")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let name = PersonName::parse(&format!("{first} {last}")).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let acc = NewAccount {
+            email: &email,
+            name: &name,
+            password_hash: hash,
+            locale: Locale::Fr,
+            is_admin: false,
+            confirmed: true,
+        };
+        let user_id = accounts::insert_user(tx, acc).await?.ok_or_else(|| anyhow::anyhow!("demo applicant exists"))?;
+        let country = COUNTRIES[rng.gen_range(0..COUNTRIES.len())];
+        // One in ten is too old: ineligible (and stays a draft).
+        let year = if k % 10 == 9 { 1980 } else { rng.gen_range(1991..2007) };
+        let mut answers = serde_json::json!({
+            "q1": format!("{year}-{:02}-{:02}", rng.gen_range(1..13), rng.gen_range(1..29)),
+            "q2": country,
+            "q3": gender,
+            "q4": format!("Projet citoyen n° {k} à {}", CITIES[k % CITIES.len()]),
+            "q5": "Une plateforme pour informer les jeunes de leurs droits et les aider à participer à la vie de leur commune.",
+            "q6": if k % 3 == 0 { "yes" } else { "no" },
+            "q10": ["fr"],
+            "q12": "Fondateur·rice",
+            "q14": STAGES[k % 3],
+            "q15": "Les jeunes de 15 à 30 ans du quartier, environ 2 000 personnes.",
+            "q19": "yes",
+            "q20": "Apprendre à financer le projet et rencontrer d’autres porteurs de projets.",
+        });
+        if k % 3 == 0 {
+            answers["q7"] = serde_json::json!(3);
+        }
+        let answers = answers.to_string();
+        // 70 % submitted, 10 % withdrawn, 20 % drafts (with the ineligible ones).
+        let status = match k % 10 {
+            8 | 9 => "draft",
+            6 => "withdrawn",
+            _ => "submitted",
+        };
+        let submitted = status != "draft";
+        let at = now - rng.gen_range(3_600..30 * 86_400);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (call_id, user_id, status, form_version, answers, revision, submitted_revision, \
+             submitted_at, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, 1, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(call_id)
+        .bind(user_id)
+        .bind(status)
+        .bind(&answers)
+        .bind(submitted.then_some(1i64))
+        .bind(submitted.then_some(at))
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await?;
+        if submitted {
+            sqlx::query("UPDATE applications SET receipt = $1 WHERE id = $2")
+                .bind(format!("CCP-{id:06}"))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("INSERT INTO application_versions (application_id, form_version, answers, submitted_at) VALUES ($1, 1, $2, $3)")
+                .bind(id)
+                .bind(&answers)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A cover for Connexions citoyennes, drawn here (no file to ship): the sun over a baobab

@@ -152,8 +152,9 @@ async fn managers_build_the_form_in_the_browser_and_no_edit_is_lost() {
     assert_eq!(r.status(), 303);
     let form: Value = app.get("/api/v1/calls/connexions-citoyennes-2016/form").await.json().await.unwrap();
     assert_eq!(form["version"], 2);
-    let last = form["form"]["sections"][1]["questions"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["id"], "q11");
+    let sections = form["form"]["sections"].as_array().unwrap();
+    let last = sections.last().unwrap()["questions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["id"], "q21");
     assert_eq!(last["kind"]["options"][0]["value"], "medias-presse");
 
     // An edit based on an old version (another tab) is refused, and nothing is overwritten.

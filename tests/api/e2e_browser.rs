@@ -196,7 +196,7 @@ async fn the_draft_saves_itself_as_the_applicant_types_in_a_real_browser() {
         .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Brouillon enregistré')]"))
         .await
         .unwrap();
-    let saved: String = sqlx::query_scalar("SELECT answers FROM applications").fetch_one(&app.db().pool).await.unwrap();
+    let saved: String = sqlx::query_scalar("SELECT answers FROM applications WHERE id = (SELECT a.id FROM applications a JOIN users u ON u.id = a.user_id WHERE u.email = 'typing@example.sn')").fetch_one(&app.db().pool).await.unwrap();
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
     assert_eq!(saved["q4"], "Radio des jeunes de Thiès");
     assert_eq!(saved["q10"], json!(["fr"]));
