@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::{html, PageCtx};
@@ -166,87 +166,28 @@ pub async fn page(State(app): State<App>, ctx: Ctx, Query(q): Query<YearParam>) 
     ))
 }
 
-/// One row per (programme, year, stage, gender, country) with its count.
-fn rows(counts: &[Count]) -> Vec<[String; 6]> {
-    counts
-        .iter()
-        .map(|c| {
-            [
-                c.programme.clone(),
-                c.year.to_string(),
-                c.stage.code().into(),
-                c.gender.code().into(),
-                c.country.clone(),
-                c.people.to_string(),
-            ]
-        })
-        .collect()
-}
-
-const HEADER: [&str; 6] = ["programme", "year", "stage", "gender", "country", "people"];
-
-fn csv_field(s: &str) -> String {
-    // Quote when needed, and defuse spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
+/// One row per (programme, year, stage, gender, country) with its count, under a header.
+fn table(counts: &[Count]) -> Vec<Vec<String>> {
+    let mut out = vec![["programme", "year", "stage", "gender", "country", "people"].map(String::from).to_vec()];
+    out.extend(counts.iter().map(|c| {
+        vec![
+            c.programme.clone(),
+            c.year.to_string(),
+            c.stage.code().into(),
+            c.gender.code().into(),
+            c.country.clone(),
+            c.people.to_string(),
+        ]
+    }));
+    out
 }
 
 pub async fn csv(State(app): State<App>, Query(q): Query<YearParam>) -> AppResult<Response> {
     let (counts, _) = counts(&app, q.year()?).await?;
-    let mut out = HEADER.join(",") + "\n";
-    for r in rows(&counts) {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"indicateurs.csv\""),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(crate::web::export::csv(&table(&counts), "indicateurs"))
 }
 
 pub async fn xlsx(State(app): State<App>, Query(q): Query<YearParam>) -> AppResult<Response> {
     let (counts, _) = counts(&app, q.year()?).await?;
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let to_err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(to_err)?;
-    }
-    for (r, c) in counts.iter().enumerate() {
-        let row = r as u32 + 1;
-        sheet.write_string(row, 0, &c.programme).map_err(to_err)?;
-        sheet.write_number(row, 1, c.year as f64).map_err(to_err)?;
-        sheet.write_string(row, 2, c.stage.code()).map_err(to_err)?;
-        sheet.write_string(row, 3, c.gender.code()).map_err(to_err)?;
-        sheet.write_string(row, 4, &c.country).map_err(to_err)?;
-        sheet.write_number(row, 5, c.people as f64).map_err(to_err)?;
-    }
-    let bytes = book.save_to_buffer().map_err(to_err)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"indicateurs.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_fields_are_quoted_and_defused() {
-        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::csv_field("=1+1"), "'=1+1");
-        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
+    crate::web::export::xlsx(&table(&counts), "indicateurs")
 }
