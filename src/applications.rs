@@ -97,11 +97,7 @@ pub async fn dossier(app: &App, user: &UserRow, slug: &str) -> AppResult<Dossier
         None if accepting => store::get_or_create(&app.db, call.id, user.id, form_version).await?,
         None => return Err(AppError::BadRequest("error.application.closed")),
     };
-    let rules: Rules = sqlx::query_scalar::<_, String>("SELECT eligibility FROM calls WHERE id = $1")
-        .bind(call.id)
-        .fetch_one(&app.db.pool)
-        .await
-        .map(|j| serde_json::from_str(&j).unwrap_or_default())?;
+    let rules = rules_of(app, call.id).await?;
     Ok(Dossier {
         answers: parse_answers(&application.answers),
         conflict: application.conflict_answers.as_deref().map(parse_answers),
@@ -192,15 +188,7 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
             ("call", &d.call.title),
             ("receipt", &receipt),
             ("when", &i.datetime(unix_now(), &user.time_zone().zone())),
-            (
-                "deadline",
-                &i.deadline(
-                    d.call.closes_at,
-                    &crate::domain::time::TimeZoneName::parse(&d.call.time_zone)
-                        .unwrap_or_else(crate::domain::time::TimeZoneName::utc)
-                        .zone(),
-                ),
-            ),
+            ("deadline", &i.deadline(d.call.closes_at, &d.call.zone_name().zone())),
             ("answers", &answers_text(i, &d.form, &clean)),
         ],
     );
@@ -291,11 +279,7 @@ fn country_gender(form: &Form, rules: &Rules, answers: &Answers, l: &ListedAppli
 pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResult<(CallRow, Form, Vec<Row>)> {
     let call = crate::calls::managed(app, user, slug).await?;
     let (_, form) = forms::current(&app.db, call.id).await?;
-    let rules: Rules = sqlx::query_scalar::<_, String>("SELECT eligibility FROM calls WHERE id = $1")
-        .bind(call.id)
-        .fetch_one(&app.db.pool)
-        .await
-        .map(|j| serde_json::from_str(&j).unwrap_or_default())?;
+    let rules = rules_of(app, call.id).await?;
     let words = crate::domain::search::fold(f.q.trim());
     let rows = store::of_call(&app.db, call.id)
         .await?

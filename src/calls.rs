@@ -43,7 +43,7 @@ pub struct CallInput {
 
 impl CallInput {
     pub fn from_row(c: &CallRow) -> CallInput {
-        let zone = TimeZoneName::parse(&c.time_zone).unwrap_or_else(TimeZoneName::utc).zone();
+        let zone = c.zone_name().zone();
         let (opens_date, opens_time) = crate::domain::call::local_parts(c.opens_at, &zone);
         let (closes_date, closes_time) = crate::domain::call::local_parts(c.closes_at, &zone);
         CallInput {

@@ -48,7 +48,8 @@ impl UserRow {
     }
 }
 
-const USER_COLUMNS: &str =
+/// The columns of [`UserRow`], for every query that reads a user.
+pub(crate) const USER_COLUMNS: &str =
     "id, email, name, password_hash, is_admin, locale, time_zone, email_confirmed_at, created_at, gender, country";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

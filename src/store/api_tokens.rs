@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::accounts::UserRow;
+use super::accounts::{UserRow, USER_COLUMNS};
 use super::{hash_secret, new_secret, Db};
 use crate::domain::time::unix_now;
 
@@ -51,10 +51,9 @@ pub async fn revoke(db: &Db, user_id: i64, id: i64) -> anyhow::Result<bool> {
 
 pub async fn user_of(db: &Db, secret: &str) -> anyhow::Result<Option<UserRow>> {
     let hash = hash_secret(secret);
-    let user = sqlx::query_as::<_, UserRow>(
-        "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.locale, u.time_zone, \
-         u.email_confirmed_at, u.created_at, u.gender, u.country FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-    )
+    let user = sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = (SELECT user_id FROM api_tokens WHERE token_hash = $1)"
+    ))
     .bind(&hash)
     .fetch_optional(&db.pool)
     .await?;

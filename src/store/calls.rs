@@ -5,6 +5,7 @@ use sqlx::{Any, FromRow, Transaction};
 use super::Db;
 use crate::domain::call::CallStatus;
 use crate::domain::time::unix_now;
+use crate::domain::time::TimeZoneName;
 
 #[derive(Clone, Debug, FromRow)]
 pub struct CallRow {
@@ -29,6 +30,11 @@ pub struct CallRow {
 }
 
 impl CallRow {
+    /// The reference time zone (UTC should the stored name ever be unknown).
+    pub fn zone_name(&self) -> TimeZoneName {
+        TimeZoneName::parse(&self.time_zone).unwrap_or_else(TimeZoneName::utc)
+    }
+
     pub fn status(&self) -> CallStatus {
         CallStatus::parse(&self.status).unwrap_or(CallStatus::Draft)
     }

@@ -1,6 +1,6 @@
 //! Sign-in sessions, stored in the database so that several nodes share them.
 
-use super::accounts::UserRow;
+use super::accounts::{UserRow, USER_COLUMNS};
 use super::{hash_secret, new_secret, Db};
 use crate::domain::time::unix_now;
 
@@ -23,11 +23,10 @@ pub async fn create(db: &Db, user_id: i64) -> anyhow::Result<String> {
 
 /// The user behind a session cookie, when the session exists and has not expired.
 pub async fn user_of(db: &Db, secret: &str) -> anyhow::Result<Option<UserRow>> {
-    Ok(sqlx::query_as::<_, UserRow>(
-        "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.locale, u.time_zone, \
-         u.email_confirmed_at, u.created_at, u.gender, u.country FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
-    )
+    Ok(sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = \
+         (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)"
+    ))
     .bind(hash_secret(secret))
     .bind(unix_now())
     .fetch_optional(&db.pool)

@@ -593,9 +593,7 @@ pub struct Call {
 }
 
 fn call_json(ctx: &Ctx, c: &crate::store::calls::CallRow) -> Call {
-    let zone = crate::domain::time::TimeZoneName::parse(&c.time_zone)
-        .unwrap_or_else(crate::domain::time::TimeZoneName::utc)
-        .zone();
+    let zone = c.zone_name().zone();
     let phase = crate::domain::call::phase(c.status(), c.opens_at, c.closes_at, crate::domain::time::unix_now());
     Call {
         slug: c.slug.clone(),

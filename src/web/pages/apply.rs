@@ -184,9 +184,7 @@ fn page_of(
     errors: &std::collections::BTreeMap<String, AnswerError>,
 ) -> ApplyPage {
     let i = ctx.i18n();
-    let zone = crate::domain::time::TimeZoneName::parse(&d.call.time_zone)
-        .unwrap_or_else(crate::domain::time::TimeZoneName::utc)
-        .zone();
+    let zone = d.call.zone_name().zone();
     let title = localized(&d.call.title, &d.call.title_en, i.locale == Locale::En).to_owned();
     ApplyPage {
         page: PageCtx::new(ctx, &title),

@@ -12,7 +12,7 @@ use crate::domain::call::{days_hours, phase, Phase, COUNTDOWN_SECS};
 use crate::domain::locale::Locale;
 use crate::domain::markdown;
 use crate::domain::programme::localized;
-use crate::domain::time::{unix_now, TimeZoneName};
+use crate::domain::time::unix_now;
 use crate::error::AppResult;
 use crate::i18n::I18n;
 use crate::store::calls::{self as store, CallRow};
@@ -39,7 +39,7 @@ pub struct CallView {
 
 pub fn view(i: I18n, viewer_zone: &jiff::tz::TimeZone, c: &CallRow, now: i64) -> CallView {
     let en = i.locale == Locale::En;
-    let zone_name = TimeZoneName::parse(&c.time_zone).unwrap_or_else(TimeZoneName::utc);
+    let zone_name = c.zone_name();
     let zone = zone_name.zone();
     let p = phase(c.status(), c.opens_at, c.closes_at, now);
     let (state, state_class) = match p {
