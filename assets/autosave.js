@@ -75,6 +75,48 @@
     });
   }
 
+  // Files are sent as soon as they are chosen; the answer then names the file by its id.
+  // Offline, the file stays chosen and goes with the "save" button (a plain form post).
+  function upload(input) {
+    var file = input.files && input.files[0];
+    var hidden = form.querySelector("input[type=hidden][name='a." + input.id + "']");
+    if (!file || !hidden) return;
+    say(form.getAttribute("data-uploading"));
+    fetch(input.getAttribute("data-upload") + "?name=" + encodeURIComponent(file.name), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/octet-stream", "Accept": "application/json" },
+      body: file
+    }).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+    }).then(function (res) {
+      if (res.ok) {
+        hidden.value = res.data.id;
+        input.value = "";
+        input.removeAttribute("aria-invalid");
+        var link = form.querySelector("[data-file-link='" + input.id + "']");
+        if (link) { link.textContent = res.data.name; link.href = "/fichiers/" + res.data.id; }
+        save();
+      } else {
+        var e = res.data && res.data.error;
+        input.setAttribute("aria-invalid", "true");
+        say(e ? (e.fields && e.fields[input.id]) || e.message : "");
+      }
+    }).catch(function () {
+      say(form.getAttribute("data-upload-later"));
+    });
+  }
+  form.querySelectorAll("input[type=file][data-upload]").forEach(function (input) {
+    input.addEventListener("change", function (ev) { ev.stopPropagation(); upload(input); });
+  });
+  form.querySelectorAll("input[data-remove]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var hidden = form.querySelector("input[type=hidden][name='a." + box.getAttribute("data-remove") + "']");
+      if (hidden && box.checked) { hidden.setAttribute("data-was", hidden.value); hidden.value = ""; }
+      else if (hidden) { hidden.value = hidden.getAttribute("data-was") || hidden.value; }
+    });
+  });
+
   function later() { clearTimeout(timer); timer = setTimeout(save, 1500); }
   form.addEventListener("input", later);
   form.addEventListener("change", later);

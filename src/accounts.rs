@@ -290,8 +290,18 @@ pub async fn export_data(app: &App, user: &UserRow) -> AppResult<serde_json::Val
         .bind(id)
         .fetch_all(&app.db.pool)
         .await?;
+        let files: Vec<serde_json::Value> = crate::store::attachments::of_application(&app.db, id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                serde_json::json!({
+                    "id": f.id, "question": f.question_id, "name": f.name, "type": f.file_type, "size": f.size,
+                    "sha256": f.sha256, "url": f.url(),
+                })
+            })
+            .collect();
         applications.push(serde_json::json!({
-            "call": call, "status": status, "receipt": receipt, "submitted_at": submitted_at,
+            "call": call, "status": status, "receipt": receipt, "submitted_at": submitted_at, "files": files,
             "answers": serde_json::from_str::<serde_json::Value>(&answers).unwrap_or_default(),
             "submitted_versions": versions.into_iter().map(|(a, t)| serde_json::json!({
                 "submitted_at": t, "answers": serde_json::from_str::<serde_json::Value>(&a).unwrap_or_default()
@@ -322,10 +332,25 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
             .bind(user.id)
             .fetch_all(&app.db.pool)
             .await?;
+    // Files go with the answers they belong to: all those of drafts, and those answering
+    // identifying questions of sent applications. Their bytes are removed once the rows are.
+    let mut files_gone: Vec<String> = sqlx::query_scalar(
+        "SELECT t.id FROM attachments t JOIN applications a ON a.id = t.application_id \
+         WHERE a.user_id = $1 AND a.status = 'draft'",
+    )
+    .bind(user.id)
+    .fetch_all(&app.db.pool)
+    .await?;
     let mut tx = app.db.pool.begin().await?;
     for (application_id, call_id) in sent {
         let (_, form) = crate::store::forms::current(&app.db, call_id).await?;
         let identifying: Vec<String> = form.questions().filter(|q| q.identifying).map(|q| q.id.clone()).collect();
+        for f in crate::store::attachments::of_application(&app.db, application_id).await? {
+            if identifying.contains(&f.question_id) {
+                sqlx::query("DELETE FROM attachments WHERE id = $1").bind(&f.id).execute(&mut *tx).await?;
+                files_gone.push(f.id);
+            }
+        }
         let strip = |json: &str| -> String {
             let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
             for id in &identifying {
@@ -355,6 +380,13 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
                 .await?;
         }
     }
+    sqlx::query(
+        "DELETE FROM attachments WHERE application_id IN \
+         (SELECT id FROM applications WHERE user_id = $1 AND status = 'draft')",
+    )
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM applications WHERE user_id = $1 AND status = 'draft'")
         .bind(user.id)
         .execute(&mut *tx)
@@ -373,6 +405,7 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    crate::attachments::remove_files(app, &files_gone).await;
     tracing::info!(user_id = user.id, "account deleted and anonymised");
     Ok(())
 }

@@ -11,12 +11,13 @@ use serde_json::Value;
 use crate::app::App;
 use crate::domain::call::{phase, Phase};
 use crate::domain::eligibility::{Failure, Rules};
-use crate::domain::form::{AnswerError, Answers, Form};
+use crate::domain::form::{AnswerError, Answers, Form, Kind};
 use crate::domain::time::unix_now;
 use crate::error::{AppError, AppResult};
 use crate::i18n::I18n;
 use crate::store::accounts::UserRow;
 use crate::store::applications::{self as store, ApplicationRow};
+use crate::store::attachments::AttachmentRow;
 use crate::store::calls::CallRow;
 use crate::store::{forms, outbox};
 
@@ -31,6 +32,8 @@ pub struct Dossier {
     /// Answers of a save refused by the last-write check, when there was one.
     pub conflict: Option<Answers>,
     pub accepting: bool,
+    /// Files sent with this application, by id.
+    pub files: BTreeMap<String, AttachmentRow>,
 }
 
 impl Dossier {
@@ -99,6 +102,7 @@ pub async fn dossier(app: &App, user: &UserRow, slug: &str) -> AppResult<Dossier
     };
     let rules = rules_of(app, call.id).await?;
     Ok(Dossier {
+        files: crate::attachments::of_application(app, application.id).await?,
         answers: parse_answers(&application.answers),
         conflict: application.conflict_answers.as_deref().map(parse_answers),
         call,
@@ -137,6 +141,10 @@ pub async fn save_draft(
     };
     let kept: Answers =
         answers.iter().filter(|(k, _)| d.form.question(k).is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let foreign = crate::attachments::foreign_files(&d.form, &kept, &d.files);
+    if !foreign.is_empty() {
+        return Err(ApplyError::Answers(foreign));
+    }
     let json = serde_json::to_string(&kept).map_err(anyhow::Error::from)?;
     match store::save(&app.db, d.application.id, base_revision, d.form_version, &json).await? {
         Some(rev) => Ok((rev, warnings)),
@@ -165,6 +173,10 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
         return Err(AppError::BadRequest("error.application.closed").into());
     }
     let clean = d.form.check(&d.answers, true).map_err(ApplyError::Answers)?;
+    let foreign = crate::attachments::foreign_files(&d.form, &clean, &d.files);
+    if !foreign.is_empty() {
+        return Err(ApplyError::Answers(foreign));
+    }
     let failures = if d.application.eligibility_override.is_some() { vec![] } else { d.rules.evaluate(&clean) };
     if !failures.is_empty() {
         return Err(ApplyError::Ineligible(failures));
@@ -189,7 +201,7 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
             ("receipt", &receipt),
             ("when", &i.datetime(unix_now(), &user.time_zone().zone())),
             ("deadline", &i.deadline(d.call.closes_at, &d.call.zone_name().zone())),
-            ("answers", &answers_text(i, &d.form, &clean)),
+            ("answers", &answers_text(i, &d.form, &clean, &d.files)),
         ],
     );
     outbox::enqueue(&mut tx, &user.email, &i.tf1("mail.receipt.subject", "receipt", &receipt), &body).await?;
@@ -198,20 +210,49 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
     Ok(receipt)
 }
 
-/// The answers as plain text, question by question, for the receipt.
-pub fn answers_text(i: I18n, form: &Form, answers: &Answers) -> String {
+/// One answer as people read it: the question, the answer, and for a file where to get it.
+pub struct AnswerLine {
+    pub question: String,
+    pub text: String,
+    pub file_url: Option<String>,
+}
+
+/// A file answer as people read it: "projet.pdf (2,4 Mo)".
+fn file_text(i: I18n, f: &AttachmentRow) -> String {
+    let french = i.locale == crate::domain::locale::Locale::Fr;
+    format!("{} ({})", f.name, crate::domain::attachment::human_size(f.size.max(0) as u64, french))
+}
+
+/// The given answers, question by question, in the form's order.
+pub fn answer_lines(
+    i: I18n,
+    form: &Form,
+    answers: &Answers,
+    files: &BTreeMap<String, AttachmentRow>,
+) -> Vec<AnswerLine> {
     let en = i.locale == crate::domain::locale::Locale::En;
-    let mut out = String::new();
-    for q in form.questions() {
-        let Some(v) = answers.get(&q.id) else { continue };
-        let value = match v {
-            Value::Array(items) => items.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        out.push_str(&format!("- {} : {}\n", crate::domain::programme::localized(&q.label, &q.label_en, en), value));
-    }
-    out
+    form.questions()
+        .filter_map(|q| {
+            let v = answers.get(&q.id)?;
+            let file = v.as_str().and_then(|id| files.get(id)).filter(|_| matches!(q.kind, Kind::File { .. }));
+            let text = match (file, v) {
+                (Some(f), _) => file_text(i, f),
+                (None, Value::Array(items)) => items.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+                (None, Value::String(s)) => s.clone(),
+                (None, other) => other.to_string(),
+            };
+            Some(AnswerLine {
+                question: crate::domain::programme::localized(&q.label, &q.label_en, en).to_owned(),
+                text,
+                file_url: file.map(AttachmentRow::url),
+            })
+        })
+        .collect()
+}
+
+/// The answers as plain text, question by question, for the receipt.
+pub fn answers_text(i: I18n, form: &Form, answers: &Answers, files: &BTreeMap<String, AttachmentRow>) -> String {
+    answer_lines(i, form, answers, files).iter().map(|l| format!("- {} : {}\n", l.question, l.text)).collect()
 }
 
 pub async fn withdraw(app: &App, user: &UserRow, slug: &str) -> AppResult<()> {
@@ -231,6 +272,8 @@ use crate::store::applications::ListedApplication;
 pub struct Row {
     pub listed: ListedApplication,
     pub answers: Answers,
+    /// Files sent with the application, by id.
+    pub files: BTreeMap<String, AttachmentRow>,
     pub country: String,
     pub gender: String,
     pub eligible: bool,
@@ -281,6 +324,10 @@ pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResu
     let (_, form) = forms::current(&app.db, call.id).await?;
     let rules = rules_of(app, call.id).await?;
     let words = crate::domain::search::fold(f.q.trim());
+    let mut files: BTreeMap<i64, BTreeMap<String, AttachmentRow>> = BTreeMap::new();
+    for a in crate::store::attachments::of_call(&app.db, call.id).await? {
+        files.entry(a.application_id).or_default().insert(a.id.clone(), a);
+    }
     let rows = store::of_call(&app.db, call.id)
         .await?
         .into_iter()
@@ -288,7 +335,8 @@ pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResu
             let answers = parse_answers(&l.answers);
             let (country, gender) = country_gender(&form, &rules, &answers, &l);
             let eligible = l.eligibility_override.is_some() || rules.evaluate(&answers).is_empty();
-            Row { listed: l, answers, country, gender, eligible }
+            let files = files.remove(&l.id).unwrap_or_default();
+            Row { listed: l, answers, files, country, gender, eligible }
         })
         .filter(|r| f.statut.is_empty() || r.listed.status == f.statut)
         .filter(|r| f.pays.is_empty() || r.country.eq_ignore_ascii_case(&f.pays))
@@ -308,8 +356,10 @@ pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResu
 }
 
 /// Columns of an export: fixed ones, then one per question of the form. The anonymised
-/// export leaves out the name, the e-mail and every identifying question.
-pub fn export_table(i: I18n, form: &Form, rows: &[Row], anonymised: bool) -> Vec<Vec<String>> {
+/// export leaves out the name, the e-mail and every identifying question, and gives files
+/// by type and size only (a file's name often carries a person's name). Files are given by
+/// name, size and download address (under `public_url`).
+pub fn export_table(i: I18n, form: &Form, rows: &[Row], anonymised: bool, public_url: &str) -> Vec<Vec<String>> {
     let en = i.locale == crate::domain::locale::Locale::En;
     let questions: Vec<&crate::domain::form::Question> =
         form.questions().filter(|q| !(anonymised && q.identifying)).collect();
@@ -335,6 +385,18 @@ pub fn export_table(i: I18n, form: &Form, rows: &[Row], anonymised: bool) -> Vec
         }
         line.extend([r.country.clone(), r.gender.clone(), if r.eligible { "yes".into() } else { "no".into() }]);
         for q in &questions {
+            let file = r.answers.get(&q.id).and_then(Value::as_str).and_then(|id| r.files.get(id));
+            if let (Kind::File { .. }, Some(f)) = (&q.kind, file) {
+                let french = i.locale == crate::domain::locale::Locale::Fr;
+                let size = crate::domain::attachment::human_size(f.size.max(0) as u64, french);
+                let kind = f.file_type().map(|t| t.label()).unwrap_or("?");
+                line.push(if anonymised {
+                    format!("{kind} ({size})")
+                } else {
+                    format!("{} ({size}) {}{}", f.name, public_url.trim_end_matches('/'), f.url())
+                });
+                continue;
+            }
             line.push(match r.answers.get(&q.id) {
                 Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
                 Some(Value::String(s)) => s.clone(),

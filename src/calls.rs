@@ -282,6 +282,7 @@ mod tests {
 
 // ------------------------------------------------------------------ the application form
 
+use crate::domain::attachment::FileType;
 use crate::domain::form::{Choice, Condition, DefinitionError, Form, Kind, Question, Section};
 use crate::store::forms;
 
@@ -299,6 +300,7 @@ fn definition_error(e: DefinitionError) -> AppError {
         DefinitionError::NoChoice(_) => AppError::field("options", "error.form.no_choice"),
         DefinitionError::BadCondition(_) => AppError::field("show_if_question", "error.form.condition"),
         DefinitionError::BadRange(_) => AppError::field("min", "error.form.range"),
+        DefinitionError::BadFileLimits(_) => AppError::field("file_types", "error.form.file_limits"),
     }
 }
 
@@ -338,8 +340,11 @@ pub struct QuestionInput {
     pub min: String,
     pub max: String,
     pub max_selected: String,
-    /// For files: accepted media types, comma-separated (e.g. `application/pdf, image/jpeg`).
+    /// For files: accepted types, comma-separated, among pdf, jpeg, png, webp, document,
+    /// spreadsheet, mp4 and mp3 (e.g. `pdf, document`). The page's checkboxes send one
+    /// `file_type` field per type instead.
     pub file_types: String,
+    /// Size limit in megabytes (1 to 20; 5 when empty).
     pub max_mb: String,
     pub show_if_question: String,
     pub show_if_value: String,
@@ -395,10 +400,26 @@ pub fn question_from(input: &QuestionInput, id: String) -> Result<Question, Fiel
         "email" => Kind::Email,
         "phone" => Kind::Phone,
         "url" => Kind::Url,
-        "file" => Kind::File {
-            types: input.file_types.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-            max_bytes: opt_num::<u64>(&mut e, "max_mb", &input.max_mb).unwrap_or(10).min(200) * 1024 * 1024,
-        },
+        "file" => {
+            let mut types = vec![];
+            for code in input.file_types.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                match FileType::parse(code) {
+                    Some(t) if !types.contains(&t) => types.push(t),
+                    Some(_) => {}
+                    None => {
+                        e.insert("file_types", "error.form.file_type");
+                    }
+                }
+            }
+            if types.is_empty() {
+                e.insert("file_types", "error.form.file_limits");
+            }
+            let mb: u64 = opt_num(&mut e, "max_mb", &input.max_mb).unwrap_or(5);
+            if !(1..=crate::domain::attachment::MAX_FILE_BYTES / (1024 * 1024)).contains(&mb) {
+                e.insert("max_mb", "error.form.file_size");
+            }
+            Kind::File { types, max_bytes: mb * 1024 * 1024 }
+        }
         "yes_no" => Kind::YesNo,
         _ => {
             e.insert("kind", "error.form.kind");

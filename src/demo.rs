@@ -342,6 +342,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     }
     tx.commit().await?;
     demo_cover(app, programme_ids[0]).await?;
+    demo_attachments(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
 }
@@ -433,6 +434,7 @@ acceleration internship, bush camps and a final session in Paris.";
 
 /// The application form of the open demo call.
 fn demo_form() -> crate::domain::form::Form {
+    use crate::domain::attachment::FileType;
     use crate::domain::form::{Choice, Condition, Form, Kind, Question, Section};
     let q = |id: &str, label: &str, label_en: &str, required: bool, kind: Kind| Question {
         id: id.into(),
@@ -599,6 +601,18 @@ fn demo_form() -> crate::domain::form::Form {
                         true,
                         Kind::LongText { max_words: Some(200), max_chars: None },
                     ),
+                    {
+                        let mut doc = q(
+                            "q21",
+                            "Présentation du projet (facultatif)",
+                            "Project presentation (optional)",
+                            false,
+                            Kind::File { types: vec![FileType::Pdf, FileType::Document], max_bytes: 5 * 1024 * 1024 },
+                        );
+                        doc.help = "Deux pages au plus : le problème, votre solution, votre équipe.".into();
+                        doc.help_en = "Two pages at most: the problem, your solution, your team.".into();
+                        doc
+                    },
                 ],
             },
         ],
@@ -720,6 +734,62 @@ async fn demo_applications(
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// One in five sent demo applications comes with a project presentation in PDF (answer to
+/// q21), written here and stored like any upload.
+async fn demo_attachments(app: &App) -> anyhow::Result<()> {
+    use crate::web::pdf::{document, Block};
+    use sha2::Digest;
+    let sent: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.answers FROM applications a JOIN calls c ON c.id = a.call_id \
+         WHERE c.slug = 'connexions-citoyennes-prochaine-promotion' AND a.status = 'submitted' ORDER BY a.id",
+    )
+    .fetch_all(&app.db.pool)
+    .await?;
+    let dir = app.cfg.data_dir.join("attachments");
+    tokio::fs::create_dir_all(&dir).await?;
+    let mut tx = app.db.pool.begin().await?;
+    for (_, (application_id, answers)) in sent.into_iter().enumerate().filter(|(n, _)| n % 5 == 0) {
+        let mut answers: serde_json::Value = serde_json::from_str(&answers)?;
+        let title = answers["q4"].as_str().unwrap_or("Projet").to_owned();
+        let pdf = document(&[
+            Block::heading(title.clone(), 18.0),
+            Block::para(answers["q5"].as_str().unwrap_or("")),
+            Block::heading("Équipe", 13.0),
+            Block::para("Trois membres : coordination, développement, animation de la communauté."),
+            Block::heading("Budget", 13.0),
+            Block::para("Première année : 4 500 € (matériel, hébergement, ateliers dans les quartiers)."),
+        ]);
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        tokio::fs::write(dir.join(&id), &pdf).await?;
+        let digest: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+        sqlx::query(
+            "INSERT INTO attachments (id, application_id, question_id, name, file_type, size, sha256, created_at) \
+             VALUES ($1, $2, 'q21', $3, 'pdf', $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(application_id)
+        .bind(format!("presentation-projet-{application_id}.pdf"))
+        .bind(pdf.len() as i64)
+        .bind(digest)
+        .bind(unix_now())
+        .execute(&mut *tx)
+        .await?;
+        answers["q21"] = serde_json::Value::String(id);
+        for table in [
+            "applications SET answers = $1 WHERE id = $2",
+            "application_versions SET answers = $1 WHERE application_id = $2",
+        ] {
+            sqlx::query(&format!("UPDATE {table}"))
+                .bind(answers.to_string())
+                .bind(application_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod app;
 pub mod applications;
+pub mod attachments;
 pub mod cache;
 pub mod calls;
 pub mod cli;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::attachment::{self, FileType};
 use super::email::Email;
 use super::programme::Country;
 
@@ -46,9 +47,10 @@ pub enum Kind {
     /// International format (E.164), e.g. +221771234567.
     Phone,
     Url,
-    /// Accepted media types and size limit; the answer is the id of a stored upload.
+    /// Accepted types and size limit; the answer is the id of a file the applicant sent
+    /// (see `attachment`), checked against her own files when she saves.
     File {
-        types: Vec<String>,
+        types: Vec<FileType>,
         max_bytes: u64,
     },
     YesNo,
@@ -114,6 +116,11 @@ pub enum AnswerError {
     BadUrl,
     BadYesNo,
     UnknownQuestion,
+    /// Not one of the files this applicant sent for this question.
+    UnknownFile,
+    FileType,
+    FileTooLarge,
+    EmptyFile,
 }
 
 impl AnswerError {
@@ -133,6 +140,10 @@ impl AnswerError {
             AnswerError::BadUrl => "error.answer.url",
             AnswerError::BadYesNo => "error.answer.yes_no",
             AnswerError::UnknownQuestion => "error.answer.unknown_question",
+            AnswerError::UnknownFile => "error.answer.unknown_file",
+            AnswerError::FileType => "error.answer.file_type",
+            AnswerError::FileTooLarge => "error.answer.file_too_large",
+            AnswerError::EmptyFile => "error.answer.empty_file",
         }
     }
 }
@@ -149,6 +160,8 @@ pub enum DefinitionError {
     BadCondition(String),
     #[error("question {0:?} has a minimum above its maximum")]
     BadRange(String),
+    #[error("question {0:?} accepts no file type or has a size limit out of bounds")]
+    BadFileLimits(String),
 }
 
 /// Text as a person typed it, or nothing.
@@ -255,8 +268,15 @@ impl Question {
                     _ => Err(AnswerError::BadUrl),
                 }
             }
-            // The upload itself is checked when it arrives; here, its stored id.
-            Kind::File { .. } => one().map(Value::String),
+            // The file itself is checked when it arrives; here, the shape of its id.
+            Kind::File { .. } => {
+                let id = one()?;
+                if attachment::is_id(&id) {
+                    Ok(Value::String(id))
+                } else {
+                    Err(AnswerError::UnknownFile)
+                }
+            }
             Kind::YesNo => match one()?.to_ascii_lowercase().as_str() {
                 "yes" | "oui" | "true" => Ok(Value::String("yes".into())),
                 "no" | "non" | "false" => Ok(Value::String("no".into())),
@@ -305,6 +325,12 @@ impl Form {
                 }
                 Kind::Number { min: Some(a), max: Some(b) } if a > b => {
                     return Err(DefinitionError::BadRange(q.id.clone()))
+                }
+                Kind::File { types, max_bytes }
+                    if types.is_empty()
+                        || !(attachment::MIN_FILE_BYTES..=attachment::MAX_FILE_BYTES).contains(max_bytes) =>
+                {
+                    return Err(DefinitionError::BadFileLimits(q.id.clone()))
                 }
                 _ => {}
             }

@@ -1,6 +1,7 @@
 //! Types and rules of the product. Nothing here touches the network, the disk or a clock:
 //! callers pass "now" in, so every rule is testable without a database.
 
+pub mod attachment;
 pub mod budget;
 pub mod call;
 pub mod eligibility;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod applications;
+pub mod attachments;
 pub mod calls;
 pub mod forms;
 pub mod indicators;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "call_forms", include_str!("../../migrations/0005_call_forms.sql")),
     (6, "applications", include_str!("../../migrations/0006_applications.sql")),
     (7, "eligibility_override", include_str!("../../migrations/0007_eligibility_override.sql")),
+    (8, "attachments", include_str!("../../migrations/0008_attachments.sql")),
 ];
 
 impl Db {

@@ -272,6 +272,12 @@ async fn no_client_input_produces_a_server_error() {
         "/gestion/appels/connexions-citoyennes-2016/formulaire/questions/q1/supprimer",
         "/gestion/appels/connexions-citoyennes-2016/formulaire/sections",
         "/gestion/appels/connexions-citoyennes-2016/formulaire/copier",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/application/files/q21",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/application/files/q4?name=%00",
+        "/api/v1/calls/connexions-citoyennes-2016/application/files/q1",
+        "/api/v1/files/0123456789abcdef0123456789abcdef",
+        "/api/v1/files/..%2F..%2Fetc%2Fpasswd",
+        "/fichiers/abc",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -154,7 +154,7 @@ async fn managers_build_the_form_in_the_browser_and_no_edit_is_lost() {
     assert_eq!(form["version"], 2);
     let sections = form["form"]["sections"].as_array().unwrap();
     let last = sections.last().unwrap()["questions"].as_array().unwrap().last().unwrap().clone();
-    assert_eq!(last["id"], "q21");
+    assert_eq!(last["id"], "q22");
     assert_eq!(last["kind"]["options"][0]["value"], "medias-presse");
 
     // An edit based on an old version (another tab) is refused, and nothing is overwritten.

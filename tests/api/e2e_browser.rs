@@ -202,3 +202,144 @@ async fn the_draft_saves_itself_as_the_applicant_types_in_a_real_browser() {
     assert_eq!(saved["q10"], json!(["fr"]));
     c.close().await.unwrap();
 }
+
+/// A TCP relay between the browser and the server that the test can cut: while cut, every
+/// open connection is dropped and new ones are refused, as when a phone loses the network.
+mod flaky_network {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::sync::watch;
+
+    pub struct Relay {
+        pub port: u16,
+        down: Arc<AtomicBool>,
+        cut: watch::Sender<u64>,
+    }
+
+    impl Relay {
+        pub async fn start(upstream: String) -> Relay {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let down = Arc::new(AtomicBool::new(false));
+            let (cut, _) = watch::channel(0u64);
+            let (flag, cuts) = (down.clone(), cut.subscribe());
+            tokio::spawn(async move {
+                while let Ok((mut inbound, _)) = listener.accept().await {
+                    if flag.load(Ordering::SeqCst) {
+                        drop(inbound); // refused: no network
+                        continue;
+                    }
+                    let upstream = upstream.clone();
+                    let mut cuts = cuts.clone();
+                    cuts.borrow_and_update(); // only a cut from now on drops this connection
+                    tokio::spawn(async move {
+                        let Ok(mut outbound) = TcpStream::connect(&upstream).await else { return };
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                            _ = cuts.changed() => {} // the network went down: drop both ends
+                        }
+                    });
+                }
+            });
+            Relay { port, down, cut }
+        }
+
+        pub fn go_offline(&self) {
+            self.down.store(true, Ordering::SeqCst);
+            self.cut.send_modify(|n| *n += 1);
+        }
+
+        pub fn go_online(&self) {
+            self.down.store(false, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applicant_loses_the_network_mid_form_continues_and_submits_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let email = app.confirmed_user("reseau@example.ml").await;
+    let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
+    let base = format!("http://127.0.0.1:{}", relay.port);
+    let page = "/appels/connexions-citoyennes-prochaine-promotion/candidature";
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&format!("{base}/connexion?next={page}")).await.unwrap();
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#q4")).await.unwrap().send_keys("Cartes citoyennes de Ségou").await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Brouillon enregistré')]"))
+        .await
+        .unwrap();
+    let saved = |app: &crate::helpers::TestApp| {
+        let pool = app.db().pool.clone();
+        async move {
+            let (answers, status): (String, String) = sqlx::query_as(
+                "SELECT a.answers, a.status FROM applications a JOIN users u ON u.id = a.user_id \
+                 WHERE u.email = 'reseau@example.ml'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            (serde_json::from_str::<serde_json::Value>(&answers).unwrap(), status)
+        }
+    };
+    assert_eq!(saved(&app).await.0["q4"], "Cartes citoyennes de Ségou");
+
+    // The network goes down. She goes on typing; the page says her answers are kept here.
+    relay.go_offline();
+    fill(&c, "#q5", "Une carte en ligne des services publics de Ségou, tenue à jour par les jeunes du quartier.").await;
+    fill(&c, "#q12", "Coordinatrice").await;
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Pas de connexion')]"))
+        .await
+        .unwrap();
+    assert!(saved(&app).await.0.get("q5").is_none(), "nothing reached the server while offline");
+
+    // The network comes back; she opens the page again: what she typed offline returns
+    // from the phone and is saved, then she completes the form and submits.
+    relay.go_online();
+    // Like a person on a phone, reload until the page comes (the browser may first try a
+    // connection that died with the network).
+    for _ in 0..10 {
+        c.goto(&format!("{base}{page}")).await.unwrap();
+        if c.find(Locator::Css("#autosave-status")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Brouillon enregistré')]"))
+        .await
+        .unwrap();
+    let (answers, _) = saved(&app).await;
+    assert_eq!(answers["q12"], "Coordinatrice", "the offline answers were kept and sent: {answers}");
+    assert!(answers["q5"].as_str().unwrap().starts_with("Une carte en ligne"));
+    // Date and list inputs are set directly (typing into them depends on the browser's locale).
+    c.execute(
+        "document.getElementById('q1').value = '2001-06-15'; document.getElementById('q2').value = 'ML';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    for css in ["input[name='a.q6'][value=no]", "input[name='a.q10'][value=fr]", "input[name='a.q14'][value=idea]"] {
+        c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    }
+    c.find(Locator::Css("input[name='a.q19'][value=yes]")).await.unwrap().click().await.unwrap();
+    fill(&c, "#q15", "Les 40 000 jeunes de Ségou.").await;
+    fill(&c, "#q20", "Apprendre à convaincre la mairie.").await;
+    c.find(Locator::Css("button[name=action][value=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//*[contains(., 'Numéro de reçu')]")).await.unwrap();
+    let (answers, status) = saved(&app).await;
+    assert_eq!(status, "submitted");
+    assert_eq!(answers["q12"], "Coordinatrice");
+    assert_eq!(answers["q20"], "Apprendre à convaincre la mairie.");
+    c.close().await.unwrap();
+}

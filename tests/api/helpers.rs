@@ -33,6 +33,27 @@ fn with_database(url: &str, db: &str) -> String {
     u.to_string()
 }
 
+/// With the PostgreSQL backend, a new empty database for one test: (its URL, (the admin
+/// URL, its name) for `drop_pg_database`). None on SQLite.
+pub async fn new_pg_database(id: &str) -> Option<(String, (String, String))> {
+    if !backend_is_postgres() {
+        return None;
+    }
+    sqlx::any::install_default_drivers();
+    let admin = pg_admin_url();
+    let name = format!("tremplin_t_{id}");
+    let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL reachable through DATABASE_URL");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    conn.close().await.ok();
+    Some((with_database(&admin, &name), (admin, name)))
+}
+
+pub async fn drop_pg_database(admin: &str, name: &str) {
+    if let Ok(mut conn) = sqlx::AnyConnection::connect(admin).await {
+        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+    }
+}
+
 static INIT: AtomicBool = AtomicBool::new(false);
 
 pub fn client() -> reqwest::Client {
@@ -49,18 +70,9 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("tremplin-test-{id}"));
-    let mut pg_database = None;
-    let database_url = if backend_is_postgres() {
-        sqlx::any::install_default_drivers();
-        let admin = pg_admin_url();
-        let name = format!("tremplin_t_{id}");
-        let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("PostgreSQL reachable through DATABASE_URL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
-        conn.close().await.ok();
-        pg_database = Some((admin.clone(), name.clone()));
-        Some(with_database(&admin, &name))
-    } else {
-        None
+    let (database_url, pg_database) = match new_pg_database(&id).await {
+        Some((url, admin_and_name)) => (Some(url), Some(admin_and_name)),
+        None => (None, None),
     };
     let cfg = Config::load(
         Some(&std::path::PathBuf::from("/dev/null")),
@@ -90,11 +102,7 @@ impl Drop for TestApp {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async move {
                 if let Some((admin, name)) = pg {
-                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
-                        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut conn)
-                            .await;
-                    }
+                    drop_pg_database(&admin, &name).await;
                 }
             });
             let _ = std::fs::remove_dir_all(dir);

@@ -87,6 +87,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/me/data",
         "/api/v1/calls/{slug}/eligibility",
         "/api/v1/calls/{slug}/applications/{id}/override",
+        "/api/v1/calls/{slug}/application/files/{question}",
+        "/api/v1/files/{id}",
         "/api/v1/me/delete",
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",
@@ -141,21 +143,107 @@ async fn pages_stay_within_the_weight_budget() {
         (&signed_out, "/programmes/connexions-citoyennes"),
         (&app.client, "/compte"),
     ] {
-        let r = client.get(app.url(page)).header("accept-encoding", "gzip").send().await.unwrap();
-        assert_eq!(r.status(), 200, "{page}");
-        let (mut total, body) = flate_len(r).await;
-        let html = String::from_utf8_lossy(&body).into_owned();
-        let mut requests = 1;
-        for attr in ["href=\"/static/", "src=\"/"] {
-            for part in html.split(attr).skip(1) {
-                let path = part.split('"').next().unwrap();
-                let url = if attr.starts_with("href") { format!("/static/{path}") } else { format!("/{path}") };
-                let r = client.get(app.url(&url)).header("accept-encoding", "gzip").send().await.unwrap();
-                total += flate_len(r).await.0;
-                requests += 1;
-            }
-        }
+        let (total, requests) = first_load(&app, client, page).await;
         assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
+    }
+}
+
+/// A first load of `page`: bytes on the wire (compressed) and requests, with the styles,
+/// scripts and images it loads.
+async fn first_load(app: &crate::helpers::TestApp, client: &reqwest::Client, page: &str) -> (usize, usize) {
+    let r = client.get(app.url(page)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.status(), 200, "{page}");
+    let (mut total, body) = flate_len(r).await;
+    let html = String::from_utf8_lossy(&body).into_owned();
+    let mut requests = 1;
+    for attr in ["href=\"/static/", "src=\"/"] {
+        for part in html.split(attr).skip(1) {
+            let path = part.split('"').next().unwrap();
+            let url = if attr.starts_with("href") { format!("/static/{path}") } else { format!("/{path}") };
+            let r = client.get(app.url(&url)).header("accept-encoding", "gzip").send().await.unwrap();
+            total += flate_len(r).await.0;
+            requests += 1;
+        }
+    }
+    (total, requests)
+}
+
+/// A long form (40 questions of every kind, two country lists of 200 names each, help
+/// texts, English labels) still loads within the budget: the applicant's page, the
+/// manager's builder and one application as the manager reads it.
+#[tokio::test]
+async fn a_form_of_40_questions_stays_within_the_weight_budget() {
+    use serde_json::json;
+    const CALL: &str = "connexions-citoyennes-prochaine-promotion";
+    let app = crate::helpers::spawn_app_with(true).await;
+    app.sign_in_api("responsable@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
+    let kinds = [
+        json!({"type": "short_text", "max_chars": 200}),
+        json!({"type": "long_text", "max_words": 300, "max_chars": null}),
+        json!({"type": "single_choice", "options": (1..=6).map(|i| json!({"value": format!("o{i}"), "label": format!("Réponse possible numéro {i}"), "label_en": format!("Possible answer {i}")})).collect::<Vec<_>>()}),
+        json!({"type": "multiple_choice", "options": (1..=8).map(|i| json!({"value": format!("m{i}"), "label": format!("Choix {i}"), "label_en": format!("Choice {i}")})).collect::<Vec<_>>(), "max_selected": 3}),
+        json!({"type": "number", "min": 0, "max": 1000}),
+        json!({"type": "date"}),
+        json!({"type": "email"}),
+        json!({"type": "phone"}),
+        json!({"type": "url"}),
+        json!({"type": "yes_no"}),
+        json!({"type": "file", "types": ["pdf", "document"], "max_bytes": 5242880}),
+    ];
+    let questions: Vec<_> = (1..=40)
+        .map(|n| {
+            let kind = if n == 1 || n == 21 { json!({"type": "country"}) } else { kinds[n % kinds.len()].clone() };
+            json!({
+                "id": format!("q{n}"), "label": format!("Question {n} : décrivez précisément cet aspect de votre projet citoyen"),
+                "label_en": format!("Question {n}: describe this aspect of your citizen project precisely"),
+                "help": "Quelques phrases suffisent ; vous pourrez compléter jusqu’à la clôture.",
+                "help_en": "A few sentences are enough; you can complete it until the deadline.",
+                "required": n % 2 == 0, "kind": kind
+            })
+        })
+        .collect();
+    let form = json!({"sections": [
+        {"id": "s1", "title": "Vous", "title_en": "You", "questions": questions[..20]},
+        {"id": "s2", "title": "Votre projet", "title_en": "Your project", "questions": questions[20..]},
+    ]});
+    let current: serde_json::Value = app.get(&format!("/api/v1/calls/{CALL}/form")).await.json().await.unwrap();
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/calls/{CALL}/form")))
+        .json(&json!({"based_on": current["version"], "form": form}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
+    let applicant = crate::helpers::client();
+    app.confirmed_user("longform@example.sn").await;
+    applicant
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "longform@example.sn", "password": crate::helpers::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let answers: serde_json::Map<String, serde_json::Value> = (2..=40)
+        .filter(|n| n % kinds.len() == 0)
+        .map(|n| (format!("q{n}"), json!("Une réponse de plusieurs mots.")))
+        .collect();
+    let r = applicant
+        .put(app.url(&format!("/api/v1/calls/{CALL}/application")))
+        .json(&json!({"revision": 0, "answers": answers}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let id = app.count("SELECT MAX(id) FROM applications").await;
+    for (client, page) in [
+        (&applicant, format!("/appels/{CALL}/candidature")),
+        (&app.client, format!("/gestion/appels/{CALL}/formulaire")),
+        (&app.client, format!("/gestion/appels/{CALL}/candidatures/{id}")),
+    ] {
+        let (total, requests) = first_load(&app, client, &page).await;
+        assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
+        eprintln!("{page}: {total} bytes in {requests} requests");
     }
 }
 

@@ -2,6 +2,7 @@
 //! the OpenAPI document at `/api/v1/openapi.json` is generated from the code.
 
 pub mod account;
+pub mod attachments;
 pub mod programmes;
 
 use serde::Serialize;
@@ -94,4 +95,6 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::withdraw_application))
         .routes(routes!(programmes::get_eligibility, programmes::put_eligibility))
         .routes(routes!(programmes::put_override))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
 }

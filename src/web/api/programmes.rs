@@ -712,6 +712,8 @@ pub struct Application {
     /// Answers of a save refused by the last-write check, kept aside.
     #[schema(value_type = Option<Object>)]
     pub conflict: Option<crate::domain::form::Answers>,
+    /// Files sent for file questions (an answer names one by its id).
+    pub files: Vec<super::attachments::Attachment>,
 }
 
 fn application_json(ctx: &Ctx, d: &crate::applications::Dossier) -> Application {
@@ -727,10 +729,11 @@ fn application_json(ctx: &Ctx, d: &crate::applications::Dossier) -> Application 
         eligibility: d.eligibility().iter().map(|f| crate::web::pages::apply::failure_text(i, f)).collect(),
         accepting: d.accepting,
         conflict: d.conflict.clone(),
+        files: d.files.values().map(super::attachments::Attachment::from).collect(),
     }
 }
 
-fn apply_error(ctx: &Ctx, e: crate::applications::ApplyError) -> AppError {
+pub(super) fn apply_error(ctx: &Ctx, e: crate::applications::ApplyError) -> AppError {
     use crate::applications::ApplyError;
     match e {
         ApplyError::App(e) => e,

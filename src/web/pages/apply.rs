@@ -1,10 +1,11 @@
 //! The applicant's page: the call's form, filled over several visits, saved with a button
 //! (no JavaScript needed), then submitted; the receipt; withdrawal.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
@@ -12,13 +13,19 @@ use serde_json::Value;
 use super::{html, see_other, PageCtx};
 use crate::app::App;
 use crate::applications::{self, ApplyError, Dossier};
+use crate::domain::attachment::{human_size, MAX_FILE_BYTES};
 use crate::domain::eligibility::Failure;
 use crate::domain::form::{AnswerError, Answers, Form, Kind};
 use crate::domain::locale::Locale;
 use crate::domain::programme::{localized, COUNTRIES};
 use crate::error::AppResult;
 use crate::i18n::I18n;
+use crate::store::attachments::AttachmentRow;
 use crate::web::context::Ctx;
+
+/// Largest posted form: the answers and up to three files at the largest size allowed; each
+/// file is also held to its own question's limit as it arrives.
+pub const BODY_LIMIT: usize = 3 * MAX_FILE_BYTES as usize + 256 * 1024;
 
 /// One input of the form, ready for the template.
 pub struct Field {
@@ -26,13 +33,18 @@ pub struct Field {
     pub label: String,
     pub help: String,
     pub required: bool,
-    /// text, textarea, select, checkboxes, radio, number, date, email, tel, url, yes_no
+    /// text, textarea, select, checkboxes, radio, number, date, email, tel, url, file
     pub input: &'static str,
     pub value: String,
     pub options: Vec<(String, String, bool)>,
     pub max_chars: Option<u32>,
     pub condition: Option<String>,
     pub error: Option<&'static str>,
+    /// For files: the `accept` attribute, what is accepted ("PDF, DOCX/ODT — 5 Mo au plus"),
+    /// and the file already sent (its name and size, its address).
+    pub accept: String,
+    pub limits: String,
+    pub file: Option<(String, String)>,
 }
 
 pub struct SectionFields {
@@ -53,7 +65,8 @@ pub fn fields(
     i: I18n,
     form: &Form,
     answers: &Answers,
-    errors: &std::collections::BTreeMap<String, AnswerError>,
+    errors: &BTreeMap<String, AnswerError>,
+    files: &BTreeMap<String, AttachmentRow>,
 ) -> Vec<SectionFields> {
     let en = i.locale == Locale::En;
     form.sections
@@ -98,7 +111,7 @@ pub fn fields(
                         Kind::Email => ("email", vec![], None),
                         Kind::Phone => ("tel", vec![], None),
                         Kind::Url => ("url", vec![], None),
-                        Kind::File { .. } => ("text", vec![], None),
+                        Kind::File { .. } => ("file", vec![], None),
                         Kind::YesNo => (
                             "radio",
                             vec![
@@ -120,7 +133,27 @@ pub fn fields(
                         };
                         i.tf("apply.only_if", &[("question", &label), ("answer", &value)])
                     });
+                    let (accept, limits) = match &q.kind {
+                        Kind::File { types, max_bytes } => (
+                            types.iter().map(|t| t.accept()).collect::<Vec<_>>().join(","),
+                            i.tf(
+                                "apply.file_limits",
+                                &[
+                                    ("types", &types.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")),
+                                    ("size", &human_size(*max_bytes, !en)),
+                                ],
+                            ),
+                        ),
+                        _ => (String::new(), String::new()),
+                    };
+                    let file = files
+                        .get(&first)
+                        .filter(|_| input == "file")
+                        .map(|f| (format!("{} ({})", f.name, human_size(f.size.max(0) as u64, !en)), f.url()));
                     Field {
+                        accept,
+                        limits,
+                        file,
                         id: q.id.clone(),
                         label: localized(&q.label, &q.label_en, en).to_owned(),
                         help: localized(&q.help, &q.help_en, en).to_owned(),
@@ -175,14 +208,11 @@ struct ApplyPage {
     conflict: bool,
     done: Option<&'static str>,
     autosave: String,
+    /// The form has file questions: it is sent as multipart, with the CSRF token in its address.
+    multipart: bool,
 }
 
-fn page_of(
-    ctx: &Ctx,
-    d: &Dossier,
-    answers: &Answers,
-    errors: &std::collections::BTreeMap<String, AnswerError>,
-) -> ApplyPage {
+fn page_of(ctx: &Ctx, d: &Dossier, answers: &Answers, errors: &BTreeMap<String, AnswerError>) -> ApplyPage {
     let i = ctx.i18n();
     let zone = d.call.zone_name().zone();
     let title = localized(&d.call.title, &d.call.title_en, i.locale == Locale::En).to_owned();
@@ -196,12 +226,13 @@ fn page_of(
         receipt: d.application.receipt.clone().filter(|_| d.submitted()),
         unsent: d.unsent_changes(),
         revision: d.application.revision,
-        sections: fields(i, &d.form, answers, errors),
+        sections: fields(i, &d.form, answers, errors, &d.files),
         summary: None,
         eligibility: d.eligibility().iter().map(|f| failure_text(i, f)).collect(),
         conflict: d.conflict.is_some(),
         done: None,
         autosave: crate::web::assets::autosave_url(),
+        multipart: d.form.questions().any(|q| matches!(q.kind, Kind::File { .. })),
     }
 }
 
@@ -257,7 +288,7 @@ async fn rerender(
     slug: &str,
     answers: &Answers,
     status: StatusCode,
-    errors: std::collections::BTreeMap<String, AnswerError>,
+    errors: BTreeMap<String, AnswerError>,
     summary: String,
     conflict: bool,
 ) -> AppResult<Response> {
@@ -268,9 +299,62 @@ async fn rerender(
     Ok(html(status, page))
 }
 
-pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+/// What the applicant posted: fields, and files already received (by question), or the
+/// reason a file was refused.
+struct Posted {
+    pairs: Vec<(String, String)>,
+    uploads: BTreeMap<String, String>,
+    upload_errors: BTreeMap<String, AnswerError>,
+}
+
+/// Reads the posted form. With file questions it is multipart: each chosen file is streamed
+/// to disk and checked as it arrives (see `attachments::receive`).
+async fn read_posted(app: &App, ctx: &Ctx, slug: &str, req: Request) -> AppResult<Posted> {
+    let mut posted = Posted { pairs: vec![], uploads: BTreeMap::new(), upload_errors: BTreeMap::new() };
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !is_multipart {
+        let body = axum::body::to_bytes(req.into_body(), crate::web::BODY_LIMIT)
+            .await
+            .map_err(|_| crate::error::AppError::PayloadTooLarge)?;
+        posted.pairs = url::form_urlencoded::parse(&body).into_owned().collect();
+        return Ok(posted);
+    }
     let user = ctx.require_user()?;
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let bad = |_| crate::error::AppError::BadRequest("error.upload.interrupted");
+    let mut multipart = Multipart::from_request(req, app)
+        .await
+        .map_err(|_| crate::error::AppError::BadRequest("error.upload.interrupted"))?;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(question) = name.strip_prefix("f.") {
+            let question = question.to_owned();
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            if file_name.is_empty() {
+                continue; // no file chosen
+            }
+            match crate::attachments::receive(app, user, slug, &question, &file_name, field).await {
+                Ok(row) => {
+                    posted.uploads.insert(question, row.id);
+                }
+                Err(ApplyError::Answers(e)) => posted.upload_errors.extend(e),
+                Err(ApplyError::App(e)) => return Err(e),
+                Err(_) => {}
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            posted.pairs.push((name, value));
+        }
+    }
+    Ok(posted)
+}
+
+pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, req: Request) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let Posted { pairs, uploads, upload_errors } = read_posted(&app, &ctx, &slug, req).await?;
     let get = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let action = get("action");
     if action == "withdraw" {
@@ -278,14 +362,25 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
         return Ok(see_other(&format!("/appels/{slug}/candidature?fait=retire")));
     }
     let dossier = applications::dossier(&app, user, &slug).await?;
-    let answers = answers_from(&dossier.form, &pairs);
+    let mut answers = answers_from(&dossier.form, &pairs);
+    // A file just received replaces the one sent before; "remove" clears the answer.
+    for (k, _) in pairs.iter().filter(|(_, v)| v == "1") {
+        if let Some(id) = k.strip_prefix("remove.") {
+            answers.remove(id);
+        }
+    }
+    for (question, id) in uploads {
+        answers.insert(question, Value::String(id));
+    }
     let base: i64 = get("revision").parse().unwrap_or(-1);
     let i = ctx.i18n();
     // Save first, whatever the action: what was typed is never lost.
     let saved = applications::save_draft(&app, user, &slug, base, &answers).await;
     let revision = match saved {
-        Ok((rev, warnings)) => {
-            if action != "submit" {
+        Ok((rev, mut warnings)) => {
+            let refused_file = !upload_errors.is_empty();
+            warnings.extend(upload_errors);
+            if action != "submit" || refused_file {
                 if warnings.is_empty() {
                     return Ok(see_other(&format!("/appels/{slug}/candidature?fait=brouillon")));
                 }

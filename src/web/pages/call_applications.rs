@@ -98,7 +98,7 @@ async fn table(app: &App, ctx: &Ctx, slug: &str, p: &ExportParams) -> AppResult<
     let (call, form, rows) = applications::list(app, ctx.require_user()?, slug, &p.filters).await?;
     let anonymised = p.anonyme.as_deref().is_some_and(|a| a == "1" || a == "oui");
     let name = format!("candidatures-{}{}", call.slug, if anonymised { "-anonyme" } else { "" });
-    Ok((name, applications::export_table(ctx.i18n(), &form, &rows, anonymised)))
+    Ok((name, applications::export_table(ctx.i18n(), &form, &rows, anonymised, &app.cfg.public_url)))
 }
 
 pub async fn csv(
@@ -131,7 +131,7 @@ struct OnePage {
     status: String,
     receipt: String,
     form_version: i64,
-    answers: Vec<(String, String)>,
+    answers: Vec<applications::AnswerLine>,
     eligible: bool,
     id: i64,
     override_reason: Option<String>,
@@ -146,11 +146,7 @@ pub async fn one(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(Strin
         Some(json) => serde_json::from_str(&json).unwrap_or(current),
         None => current,
     };
-    let text = applications::answers_text(i, &form, &r.answers);
-    let answers = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("- ")?.split_once(" : ").map(|(a, b)| (a.to_owned(), b.to_owned())))
-        .collect();
+    let answers = applications::answer_lines(i, &form, &r.answers, &r.files);
     Ok(html(
         StatusCode::OK,
         OnePage {

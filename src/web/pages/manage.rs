@@ -700,6 +700,7 @@ pub const QUESTION_KINDS: &[&str] = &[
     "email",
     "phone",
     "url",
+    "file",
     "yes_no",
 ];
 
@@ -734,6 +735,17 @@ struct FormBuilder {
     done: Option<&'static str>,
 }
 
+impl FormBuilder {
+    /// The file types offered as checkboxes: (code, label, checked).
+    fn file_types(&self) -> Vec<(&'static str, &'static str, bool)> {
+        let chosen: Vec<&str> = self.question.file_types.split(',').map(str::trim).collect();
+        crate::domain::attachment::FileType::ALL
+            .iter()
+            .map(|t| (t.code(), t.label(), chosen.contains(&t.code())))
+            .collect()
+    }
+}
+
 pub fn sections_view(i: I18n, form: &crate::domain::form::Form) -> Vec<SectionView> {
     use crate::domain::form::Kind;
     let en = i.locale == crate::domain::locale::Locale::En;
@@ -764,6 +776,11 @@ pub fn sections_view(i: I18n, form: &crate::domain::form::Form) -> Vec<SectionVi
                     let options = match &q.kind {
                         Kind::SingleChoice { options } | Kind::MultipleChoice { options, .. } => {
                             options.iter().map(|o| loc(&o.label, &o.label_en)).collect()
+                        }
+                        Kind::File { types, max_bytes } => {
+                            let mut v: Vec<String> = types.iter().map(|t| t.label().to_owned()).collect();
+                            v.push(crate::domain::attachment::human_size(*max_bytes, !en));
+                            v
                         }
                         _ => vec![],
                     };
@@ -849,7 +866,13 @@ pub async fn add_question(
         min: get(&p, "min"),
         max: get(&p, "max"),
         max_selected: get(&p, "max_selected"),
-        file_types: get(&p, "file_types"),
+        // Checkboxes (one `file_type` per type) on the page; a comma-separated list also works.
+        file_types: p
+            .iter()
+            .filter(|(k, _)| k == "file_type" || k == "file_types")
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
         max_mb: get(&p, "max_mb"),
         show_if_question: get(&p, "show_if_question"),
         show_if_value: get(&p, "show_if_value"),

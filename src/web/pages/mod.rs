@@ -75,7 +75,11 @@ pub fn router() -> Router<App> {
         )
         .route("/appels", get(calls::list))
         .route("/appels/{slug}", get(calls::show))
-        .route("/appels/{slug}/candidature", get(apply::show).post(apply::post))
+        .route(
+            "/appels/{slug}/candidature",
+            get(apply::show).post(apply::post).layer(axum::extract::DefaultBodyLimit::max(apply::BODY_LIMIT)),
+        )
+        .route("/fichiers/{id}", get(crate::web::api::attachments::download))
         .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))
