@@ -1,6 +1,7 @@
 //! Types and rules of the product. Nothing here touches the network, the disk or a clock:
 //! callers pass "now" in, so every rule is testable without a database.
 
+pub mod aggregation;
 pub mod budget;
 pub mod call;
 pub mod eligibility;
@@ -15,6 +16,7 @@ pub mod person;
 pub mod programme;
 pub mod report;
 pub mod role;
+pub mod rubric;
 pub mod search;
 pub mod search_index;
 pub mod slug;
