@@ -2,6 +2,7 @@
 //! callers pass "now" in, so every rule is testable without a database.
 
 pub mod aggregation;
+pub mod assignment;
 pub mod budget;
 pub mod call;
 pub mod eligibility;
