@@ -20,6 +20,7 @@ pub mod role;
 pub mod rubric;
 pub mod search;
 pub mod search_index;
+pub mod selection;
 pub mod slug;
 pub mod throttle;
 pub mod time;
