@@ -333,7 +333,7 @@ mod tests {
             disagreement: false,
             criteria_means: vec![],
         };
-        let mut v = vec![mk(4, 60.0, 10.0), mk(3, 60.0, 0.0), mk(2, 61.0, 40.0), mk(1, 60.0, 10.0)];
+        let mut v = [mk(4, 60.0, 10.0), mk(3, 60.0, 0.0), mk(2, 61.0, 40.0), mk(1, 60.0, 10.0)];
         v.sort_by(ranking_order);
         assert_eq!(v.iter().map(|a| a.application).collect::<Vec<_>>(), vec![2, 3, 1, 4]);
     }

@@ -374,11 +374,11 @@ pub fn assign(p: &Problem) -> Result<Plan, ProblemError> {
             continue;
         }
         best.clear();
-        for r in 0..n_rev {
+        for (r, &rank) in priority.iter().enumerate() {
             if !e.eligible(a, r) || s.has(a, r) {
                 continue;
             }
-            let key = (s.load[r], priority[r], r);
+            let key = (s.load[r], rank, r);
             if best.len() < need || key < best[need - 1] {
                 let at = best.partition_point(|b| *b < key);
                 best.insert(at, key);
