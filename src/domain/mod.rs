@@ -1,6 +1,8 @@
 //! Types and rules of the product. Nothing here touches the network, the disk or a clock:
 //! callers pass "now" in, so every rule is testable without a database.
 
+pub mod aggregation;
+pub mod assignment;
 pub mod attachment;
 pub mod budget;
 pub mod call;
@@ -16,8 +18,10 @@ pub mod person;
 pub mod programme;
 pub mod report;
 pub mod role;
+pub mod rubric;
 pub mod search;
 pub mod search_index;
+pub mod selection;
 pub mod slug;
 pub mod throttle;
 pub mod time;
