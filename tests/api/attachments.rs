@@ -94,6 +94,17 @@ async fn an_applicant_sends_a_file_that_only_she_and_the_managers_can_read() {
         .unwrap();
     let r = manager.get(app.url(&format!("/api/v1/files/{id}"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
+    // Compressed on the way (the stream ends once, whatever the compression layer does).
+    for encoding in ["gzip", "br"] {
+        let r = manager
+            .get(app.url(&format!("/api/v1/files/{id}")))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(!r.bytes().await.expect("the whole body arrives").is_empty());
+    }
     let csv = manager
         .get(app.url(&format!("/gestion/appels/{CALL}/candidatures.csv")))
         .send()

@@ -109,7 +109,8 @@ pub async fn download(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) 
             Err(e) => Some((Err(e), f)),
         }
     });
-    let mut response = Body::from_stream(stream).into_response();
+    // Fused: the compression layer may poll once more after the end.
+    let mut response = Body::from_stream(futures_util::StreamExt::fuse(stream)).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(a.size.max(0) as u64));
