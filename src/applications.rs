@@ -321,6 +321,12 @@ fn country_gender(form: &Form, rules: &Rules, answers: &Answers, l: &ListedAppli
 /// The applications of a call the user manages, filtered.
 pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResult<(CallRow, Form, Vec<Row>)> {
     let call = crate::calls::managed(app, user, slug).await?;
+    let (form, rows) = rows_of_call(app, &call, f).await?;
+    Ok((call, form, rows))
+}
+
+/// The applications of a call, filtered (the caller checked who may see them).
+pub async fn rows_of_call(app: &App, call: &CallRow, f: &Filters) -> AppResult<(Form, Vec<Row>)> {
     let (_, form) = forms::current(&app.db, call.id).await?;
     let rules = rules_of(app, call.id).await?;
     let words = crate::domain::search::fold(f.q.trim());
@@ -352,7 +358,7 @@ pub async fn list(app: &App, user: &UserRow, slug: &str, f: &Filters) -> AppResu
                     .contains(&words)
         })
         .collect();
-    Ok((call, form, rows))
+    Ok((form, rows))
 }
 
 /// Columns of an export: fixed ones, then one per question of the form. The anonymised

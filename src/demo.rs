@@ -343,6 +343,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     tx.commit().await?;
     demo_cover(app, programme_ids[0]).await?;
     demo_attachments(app).await?;
+    demo_review(app, &hash).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
 }
@@ -790,6 +791,103 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// The jury of the open call: eight reviewers (Moussa Jury among them, whose queue is left
+/// to score), each sent application given to three, and most reviews done, with reviewers
+/// harsher or more lenient than others so that normalisation has something to correct.
+async fn demo_review(app: &App, hash: &str) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    const JURY: &[(&str, &str, &str, &str)] = &[
+        ("jury@cfi.demo", "Moussa Jury", "fr", "SN"),
+        ("fatoumata.jury@cfi.demo", "Fatoumata Keïta", "fr,en", "ML"),
+        ("koffi.jury@cfi.demo", "Koffi Agbeko", "fr,en", "TG"),
+        ("marie.jury@cfi.demo", "Marie Dupont", "fr", "FR"),
+        ("ibrahim.jury@cfi.demo", "Ibrahim Sawadogo", "fr", "BF"),
+        ("clarisse.jury@cfi.demo", "Clarisse Mbida", "fr,en", "CM"),
+        ("youssouf.jury@cfi.demo", "Youssouf Cissé", "fr", "GN"),
+        ("nadia.jury@cfi.demo", "Nadia Rakoto", "fr,en", "MG"),
+    ];
+    let call = crate::store::calls::by_slug(&app.db, "connexions-citoyennes-prochaine-promotion")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo call missing"))?;
+    let settings = crate::review::Settings::default();
+    crate::store::review::save_settings(
+        &app.db,
+        &crate::store::review::SettingsRow {
+            call_id: call.id,
+            rubric: serde_json::to_string(&settings.rubric)?,
+            blind: 1,
+            per_application: 3,
+            same_country_conflict: 0,
+            same_organisation_conflict: 1,
+            closes_at: None,
+        },
+    )
+    .await?;
+    let mut tx = app.db.pool.begin().await?;
+    for (email, name, _, _) in &JURY[1..] {
+        let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let acc = NewAccount {
+            email: &email,
+            name: &name,
+            password_hash: hash,
+            locale: Locale::Fr,
+            is_admin: false,
+            confirmed: true,
+        };
+        accounts::insert_user(&mut tx, acc).await?;
+    }
+    tx.commit().await?;
+    for (email, name, languages, country) in JURY {
+        let row = crate::store::review::ReviewerRow {
+            id: 0,
+            call_id: call.id,
+            email: (*email).into(),
+            name: (*name).into(),
+            languages: (*languages).into(),
+            country: (*country).into(),
+            organisation: String::new(),
+            active: 1,
+        };
+        crate::store::review::insert_reviewer(&app.db, &row).await?;
+    }
+    crate::review::assign_call(app, &call).await.map_err(|e| anyhow::anyhow!("demo assignment: {e}"))?;
+    let reviewers = crate::store::review::reviewers(&app.db, call.id).await?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2028);
+    for r in crate::store::review::reviews_of_call(&app.db, call.id).await? {
+        let reviewer = reviewers.iter().position(|v| v.id == r.reviewer_id).unwrap_or(0);
+        // Moussa (the demo's reviewer account) has his queue to do; one in eight of the
+        // others is not done yet.
+        if reviewer == 0 || rng.gen_range(0..8) == 0 {
+            continue;
+        }
+        // An application's merit, the reviewer's leaning (Marie harsh, Clarisse lenient).
+        let merit = ((r.application_id * 37) % 100) as f64 / 100.0 * 4.0 + 0.5;
+        let leaning = match reviewer {
+            3 => -1.2,
+            5 => 1.0,
+            _ => 0.0,
+        };
+        let scores: crate::domain::rubric::Scores = settings
+            .rubric
+            .criteria
+            .iter()
+            .map(|c| {
+                let s = (merit + leaning + rng.gen_range(-0.8..0.8)).round() as i32;
+                (c.id.clone(), s.clamp(c.scale_min, c.scale_max))
+            })
+            .collect();
+        let weighted = settings.rubric.weighted(&scores).map(crate::domain::selection::milli);
+        let comment = if weighted.unwrap_or(0) > 60_000 {
+            "Projet solide et bien ancré dans son territoire."
+        } else {
+            "L’idée est intéressante mais le plan d’action reste flou."
+        };
+        crate::store::review::save_review(&app.db, r.id, &serde_json::to_string(&scores)?, comment, weighted).await?;
+    }
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub mod i18n;
 pub mod mail;
 pub mod media;
 pub mod programmes;
+pub mod review;
 pub mod server;
 pub mod store;
 pub mod web;

@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod outbox;
 pub mod programmes;
 pub mod reports;
+pub mod review;
 pub mod search;
 pub mod sessions;
 pub mod throttle;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "applications", include_str!("../../migrations/0006_applications.sql")),
     (7, "eligibility_override", include_str!("../../migrations/0007_eligibility_override.sql")),
     (8, "attachments", include_str!("../../migrations/0008_attachments.sql")),
+    (9, "review", include_str!("../../migrations/0009_review.sql")),
 ];
 
 impl Db {

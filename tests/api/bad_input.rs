@@ -278,6 +278,18 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/files/0123456789abcdef0123456789abcdef",
         "/api/v1/files/..%2F..%2Fetc%2Fpasswd",
         "/fichiers/abc",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/review",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviewers",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviewers/1",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviewers/abc/conflicts",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviewers/1/conflicts",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/assignments",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/review/results",
+        "/api/v1/reviews",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/1",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/99999999999999999999",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/1/conflict",
     ];
     let bodies: [(&str, &str); 7] = [
         (

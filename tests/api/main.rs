@@ -17,4 +17,5 @@ mod crash;
 mod e2e_browser;
 mod operations;
 mod programmes;
+mod review;
 mod smtp;

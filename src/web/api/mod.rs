@@ -4,6 +4,7 @@
 pub mod account;
 pub mod attachments;
 pub mod programmes;
+pub mod review;
 
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -97,4 +98,14 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::put_override))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
+        .routes(routes!(review::get_settings, review::put_settings))
+        .routes(routes!(review::list_reviewers, review::add_reviewer))
+        .routes(routes!(review::drop_reviewer))
+        .routes(routes!(review::add_conflict))
+        .routes(routes!(review::assign))
+        .routes(routes!(review::results))
+        .routes(routes!(review::my_calls))
+        .routes(routes!(review::my_queue))
+        .routes(routes!(review::get_review, review::put_review))
+        .routes(routes!(review::declare_conflict))
 }
