@@ -175,8 +175,9 @@ pub fn foreign_files(
         .collect()
 }
 
-/// An attachment, for a reader allowed to see it: the applicant herself, or a manager of
-/// the call's programme. Anyone else is told it does not exist.
+/// An attachment, for a reader allowed to see it: the applicant herself, a manager of the
+/// call's programme, or a reviewer given the application (not for an identifying question
+/// of a blind call). Anyone else is told it does not exist.
 pub async fn readable(app: &App, viewer: &UserRow, id: &str) -> AppResult<AttachmentRow> {
     if !attachment::is_id(id) {
         return Err(AppError::NotFound);

@@ -454,6 +454,25 @@ pub async fn queue(app: &App, user: &UserRow, slug: &str) -> AppResult<Queue> {
     Ok(Queue { call, settings, items })
 }
 
+/// Whether a reviewer may read a file sent with an application: it was given to her, and
+/// in a blind call the file does not answer an identifying question.
+pub async fn may_read_file(app: &App, viewer: &UserRow, call_id: i64, file: &AttachmentRow) -> AppResult<bool> {
+    if viewer.email_confirmed_at.is_none() {
+        return Ok(false);
+    }
+    let Some(reviewer) = store::reviewer_by_email(&app.db, call_id, &viewer.email).await?.filter(|r| r.active != 0)
+    else {
+        return Ok(false);
+    };
+    if store::review(&app.db, reviewer.id, file.application_id).await?.is_none() {
+        return Ok(false);
+    }
+    let s = settings_of(app, call_id).await?;
+    let (_, form) = forms::current(&app.db, call_id).await?;
+    let identifying = form.question(&file.question_id).is_none_or(|q| q.identifying);
+    Ok(!(s.blind && identifying))
+}
+
 /// An application as a reviewer reads it: in a blind call without the identifying answers,
 /// the name or the e-mail; never with other reviewers' scores.
 pub struct ReviewDossier {

@@ -290,6 +290,18 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/1",
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/99999999999999999999",
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/reviews/1/conflict",
+        "/evaluations",
+        "/evaluations/connexions-citoyennes-prochaine-promotion",
+        "/evaluations/connexions-citoyennes-prochaine-promotion/1",
+        "/evaluations/connexions-citoyennes-prochaine-promotion/abc",
+        "/evaluations/connexions-citoyennes-prochaine-promotion/1/conflit",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/reglages",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/evaluateurs",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/evaluateurs/1/retirer",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/repartition",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/classement.csv",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/classement.xlsx",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -246,10 +246,23 @@ async fn a_form_of_40_questions_stays_within_the_weight_budget() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let id = app.count("SELECT MAX(id) FROM applications").await;
+    let reviewer = crate::helpers::client();
+    reviewer
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "jury@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let queue: serde_json::Value =
+        reviewer.get(app.url(&format!("/api/v1/calls/{CALL}/reviews"))).send().await.unwrap().json().await.unwrap();
+    let reviewed = queue[0]["application"].as_i64().unwrap();
     for (client, page) in [
         (&applicant, format!("/appels/{CALL}/candidature")),
         (&app.client, format!("/gestion/appels/{CALL}/formulaire")),
         (&app.client, format!("/gestion/appels/{CALL}/candidatures/{id}")),
+        (&app.client, format!("/gestion/appels/{CALL}/evaluation")),
+        (&reviewer, format!("/evaluations/{CALL}")),
+        (&reviewer, format!("/evaluations/{CALL}/{reviewed}")),
     ] {
         let (total, requests) = first_load(&app, client, &page).await;
         assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");

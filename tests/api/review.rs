@@ -229,3 +229,129 @@ async fn a_reviewer_scores_blind_only_what_she_was_given() {
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("terminée"));
 }
+
+#[tokio::test]
+async fn the_review_pages_work_without_javascript() {
+    let app = spawn_app_with(true).await;
+    // The reviewer: her calls, her queue, one application blind, scores sent by a plain form.
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "jury@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let html = app.get("/compte").await.text().await.unwrap();
+    assert!(html.contains("href=\"/evaluations\""));
+    let html = app.get("/evaluations").await.text().await.unwrap();
+    assert!(html.contains(&format!("/evaluations/{CALL}")) && html.contains("0 évaluation(s) envoyée(s)"));
+    let html = app.get(&format!("/evaluations/{CALL}")).await.text().await.unwrap();
+    assert!(html.contains("Évaluation à l’aveugle"));
+    let first: i64 =
+        html.split(&format!("/evaluations/{CALL}/")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let page = format!("/evaluations/{CALL}/{first}");
+    let (name, email): (String, String) =
+        sqlx::query_as("SELECT u.name, u.email FROM applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1")
+            .bind(first)
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(!html.contains(&name) && !html.contains(&email), "blind");
+    assert!(html.contains("Pertinence citoyenne") && html.contains("name=\"s.pertinence\" value=\"5\""));
+    // Submitting without every score: refused, what was ticked is shown again.
+    let r = app.post_form(&page, &page, &[("s.pertinence", "4"), ("comment", "Bien"), ("action", "submit")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Notez ce critère") && html.contains("value=\"4\" checked"));
+    let r = app
+        .post_form(
+            &page,
+            &page,
+            &[
+                ("s.pertinence", "4"),
+                ("s.faisabilite", "3"),
+                ("s.impact", "4"),
+                ("s.motivation", "5"),
+                ("comment", "Bien"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "on to the next one");
+    let status: String = sqlx::query_scalar(
+        "SELECT r.status FROM reviews r JOIN reviewers v ON v.id = r.reviewer_id WHERE v.email = 'jury@cfi.demo' AND r.application_id = $1",
+    )
+    .bind(first)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "submitted");
+    let r = app.post_form(&page, &page, &[("s.pertinence", "1"), ("action", "submit")]).await;
+    assert_eq!(r.status(), 409, "sent once");
+
+    // The manager: progress, ranking, reviewers, settings, exports.
+    let manager = client();
+    manager
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "responsable@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let html =
+        manager.get(app.url(&format!("/gestion/appels/{CALL}/evaluation"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Krippendorff") && html.contains("Marie Dupont") && html.contains("sévère"));
+    let csrf = crate::helpers::csrf_of(&html);
+    let r = manager
+        .post(app.url(&format!("/gestion/appels/{CALL}/evaluation/evaluateurs")))
+        .form(&[("csrf", csrf.as_str()), ("email", "faux"), ("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("pas valide"));
+    let r = manager
+        .post(app.url(&format!("/gestion/appels/{CALL}/evaluation/repartition")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("0 nouvelle(s) attribution(s)"));
+    // The rubric edited in the page: a criterion renamed, another added, a bad scale refused.
+    let form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.clone()),
+        ("blind".into(), "1".into()),
+        ("per_application".into(), "3".into()),
+        ("c0.id".into(), "pertinence".into()),
+        ("c0.label".into(), "Pertinence".into()),
+        ("c0.min".into(), "0".into()),
+        ("c0.max".into(), "5".into()),
+        ("c0.weight".into(), "2".into()),
+        ("c0.required".into(), "1".into()),
+        ("c1.label".into(), "Créativité".into()),
+        ("c1.min".into(), "1".into()),
+        ("c1.max".into(), "10".into()),
+        ("c1.weight".into(), "1".into()),
+    ];
+    let url = app.url(&format!("/gestion/appels/{CALL}/evaluation/reglages"));
+    let r = manager.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let s: Value =
+        manager.get(app.url(&format!("/api/v1/calls/{CALL}/review"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(s["rubric"]["criteria"][1]["id"], "creativite");
+    assert_eq!(s["rubric"]["criteria"][1]["scale_max"], 10);
+    let bad: Vec<(String, String)> =
+        form.iter().filter(|(k, _)| k != "c1.min").cloned().chain([("c1.min".to_owned(), "11".to_owned())]).collect();
+    let r = manager.post(&url).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("bas de l’échelle"));
+    let csv = manager
+        .get(app.url(&format!("/gestion/appels/{CALL}/evaluation/classement.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("rank,receipt,country"), "blind: no names in the ranking export: {}", &csv[..80]);
+}

@@ -313,6 +313,8 @@ struct AccountPage {
     member_since: String,
     is_admin: bool,
     manages: bool,
+    /// She reviews applications of at least one call.
+    reviews: bool,
     roles: Vec<(String, String, &'static str)>,
     locale: &'static str,
     zone: String,
@@ -365,6 +367,7 @@ async fn account_page(app: &App, ctx: &Ctx, done: Option<&'static str>) -> AppRe
         member_since: i.datetime(user.created_at, &ctx.zone),
         is_admin: user.is_admin(),
         manages,
+        reviews: !crate::review::my_calls(app, user).await?.is_empty(),
         roles,
         locale: user.locale().code(),
         zone: user.time_zone.clone(),

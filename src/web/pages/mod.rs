@@ -9,6 +9,7 @@ pub mod home;
 pub mod indicators;
 pub mod manage;
 pub mod report;
+pub mod review;
 pub mod search;
 
 use askama::Template;
@@ -80,6 +81,17 @@ pub fn router() -> Router<App> {
             get(apply::show).post(apply::post).layer(axum::extract::DefaultBodyLimit::max(apply::BODY_LIMIT)),
         )
         .route("/fichiers/{id}", get(crate::web::api::attachments::download))
+        .route("/evaluations", get(review::home))
+        .route("/evaluations/{slug}", get(review::queue))
+        .route("/evaluations/{slug}/{application}", get(review::show).post(review::post))
+        .route("/evaluations/{slug}/{application}/conflit", post(review::conflict))
+        .route("/gestion/appels/{slug}/evaluation", get(review::manage))
+        .route("/gestion/appels/{slug}/evaluation/reglages", post(review::save_settings))
+        .route("/gestion/appels/{slug}/evaluation/evaluateurs", post(review::add_reviewer))
+        .route("/gestion/appels/{slug}/evaluation/evaluateurs/{id}/retirer", post(review::drop_reviewer))
+        .route("/gestion/appels/{slug}/evaluation/repartition", post(review::assign))
+        .route("/gestion/appels/{slug}/evaluation/classement.csv", get(review::ranking_csv))
+        .route("/gestion/appels/{slug}/evaluation/classement.xlsx", get(review::ranking_xlsx))
         .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))
