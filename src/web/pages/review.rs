@@ -242,7 +242,7 @@ pub async fn post(
     let result = if errors.is_empty() {
         review::save(&app, user, &slug, application, &scores, &comment, submit).await.map(|_| ())
     } else {
-        Err(AppError::Answers(errors.into_iter().map(|(k, v)| (k, v)).collect()))
+        Err(AppError::Answers(errors))
     };
     match result {
         Ok(()) if submit => {
