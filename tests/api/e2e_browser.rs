@@ -343,3 +343,50 @@ async fn an_applicant_loses_the_network_mid_form_continues_and_submits_in_a_real
     assert_eq!(answers["q20"], "Apprendre à convaincre la mairie.");
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_scores_blind_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&app.url("/connexion?next=/evaluations")).await.unwrap();
+    fill(&c, "#email", "jury@cfi.demo").await;
+    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("main ul.cards a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("main ol a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("fieldset#pertinence")).await.unwrap();
+    let url = c.current_url().await.unwrap();
+    let application: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
+    let (name, email): (String, String) = sqlx::query_as(
+        "SELECT u.name, u.email FROM applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
+    )
+    .bind(application)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let text = text_of_page(&c).await;
+    assert!(text.contains("Évaluation à l’aveugle"), "{text}");
+    assert!(!text.contains(&name) && !text.contains(&email), "nothing identifying on the page");
+    for (criterion, score) in [("pertinence", 4), ("faisabilite", 3), ("impact", 5), ("motivation", 4)] {
+        c.find(Locator::Css(&format!("input[name='s.{criterion}'][value='{score}']"))).await.unwrap().click().await.unwrap();
+    }
+    fill(&c, "#comment", "Un projet utile, bien pensé pour le quartier.").await;
+    c.find(Locator::Css("button[name=action][value=submit]")).await.unwrap().click().await.unwrap();
+    // On to the next application, the first one recorded.
+    c.wait().for_element(Locator::XPath("//p[contains(., 'Évaluation enregistrée')]")).await.unwrap();
+    let (status, score): (String, Option<i64>) = sqlx::query_as(
+        "SELECT r.status, r.score_milli FROM reviews r JOIN reviewers v ON v.id = r.reviewer_id \
+         WHERE v.email = 'jury@cfi.demo' AND r.application_id = $1",
+    )
+    .bind(application)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!(status, "submitted");
+    assert!(score.unwrap() > 70_000);
+    c.close().await.unwrap();
+}
