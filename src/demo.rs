@@ -888,6 +888,15 @@ async fn demo_review(app: &App, hash: &str) -> anyhow::Result<()> {
         };
         crate::store::review::save_review(&app.db, r.id, &serde_json::to_string(&scores)?, comment, weighted).await?;
     }
+    // The selection of 30 with its waitlist under the default rules (40% women at least,
+    // 3 per country at most), confirmed and sent: the decisions wait in the outbox.
+    let manager = Email::parse("responsable@cfi.demo").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let manager = accounts::find_by_email(&app.db, &manager).await?.ok_or_else(|| anyhow::anyhow!("demo manager"))?;
+    let i = crate::i18n::I18n::new(Locale::Fr);
+    crate::selection::confirm(app, &manager, &call.slug, i, &crate::selection::Params::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo selection: {e}"))?;
+    crate::selection::notify(app, &manager, &call.slug).await.map_err(|e| anyhow::anyhow!("demo results: {e}"))?;
     Ok(())
 }
 

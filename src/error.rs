@@ -21,6 +21,9 @@ pub enum AppError {
     /// Eligibility rules failed, as sentences already in the reader's language.
     #[error("not eligible: {0:?}")]
     Ineligible(Vec<String>),
+    /// No selection meets the rules: which one to relax, already in the reader's language.
+    #[error("no selection meets the rules: {0}")]
+    Infeasible(String),
     #[error("authentication required")]
     Unauthenticated,
     #[error("wrong e-mail or password")]
@@ -64,7 +67,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid(_) | AppError::Answers(_) | AppError::Ineligible(_) => 422,
+            AppError::Invalid(_) | AppError::Answers(_) | AppError::Ineligible(_) | AppError::Infeasible(_) => 422,
             AppError::BadRequest(_) | AppError::MalformedBody(_) => 400,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::NotConfirmed | AppError::Forbidden | AppError::Csrf => 403,
@@ -85,6 +88,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) | AppError::Answers(_) => "invalid_input",
             AppError::Ineligible(_) => "not_eligible",
+            AppError::Infeasible(_) => "infeasible",
             AppError::BadRequest(_) => "bad_request",
             AppError::MalformedBody(_) => "malformed_body",
             AppError::Unauthenticated => "unauthenticated",
@@ -110,6 +114,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) | AppError::Answers(_) => "error.invalid",
             AppError::Ineligible(_) => "error.application.ineligible",
+            AppError::Infeasible(_) => "error.selection.infeasible",
             AppError::BadRequest(k) => k,
             AppError::MalformedBody(_) => "error.malformed_body",
             AppError::Unauthenticated => "error.unauthenticated",

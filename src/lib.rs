@@ -28,6 +28,7 @@ pub mod mail;
 pub mod media;
 pub mod programmes;
 pub mod review;
+pub mod selection;
 pub mod server;
 pub mod store;
 pub mod web;

@@ -14,6 +14,7 @@ pub mod programmes;
 pub mod reports;
 pub mod review;
 pub mod search;
+pub mod selection;
 pub mod sessions;
 pub mod throttle;
 
@@ -49,6 +50,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "eligibility_override", include_str!("../../migrations/0007_eligibility_override.sql")),
     (8, "attachments", include_str!("../../migrations/0008_attachments.sql")),
     (9, "review", include_str!("../../migrations/0009_review.sql")),
+    (10, "selection", include_str!("../../migrations/0010_selection.sql")),
 ];
 
 impl Db {

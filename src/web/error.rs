@@ -41,6 +41,7 @@ impl From<&AppError> for PendingError {
             },
             details: match e {
                 AppError::Ineligible(d) => d.clone(),
+                AppError::Infeasible(d) => vec![d.clone()],
                 _ => vec![],
             },
             retry_after: match e {

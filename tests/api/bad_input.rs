@@ -302,6 +302,12 @@ async fn no_client_input_produces_a_server_error() {
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/repartition",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/classement.csv",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/classement.xlsx",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/selection",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/selection/proposal",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/decisions",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/decisions/notify",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/envoi",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -361,18 +361,22 @@ async fn a_reviewer_scores_blind_in_a_real_browser() {
     c.wait().for_element(Locator::Css("fieldset#pertinence")).await.unwrap();
     let url = c.current_url().await.unwrap();
     let application: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
-    let (name, email): (String, String) = sqlx::query_as(
-        "SELECT u.name, u.email FROM applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1",
-    )
-    .bind(application)
-    .fetch_one(&app.db().pool)
-    .await
-    .unwrap();
+    let (name, email): (String, String) =
+        sqlx::query_as("SELECT u.name, u.email FROM applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1")
+            .bind(application)
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
     let text = text_of_page(&c).await;
     assert!(text.contains("Évaluation à l’aveugle"), "{text}");
     assert!(!text.contains(&name) && !text.contains(&email), "nothing identifying on the page");
     for (criterion, score) in [("pertinence", 4), ("faisabilite", 3), ("impact", 5), ("motivation", 4)] {
-        c.find(Locator::Css(&format!("input[name='s.{criterion}'][value='{score}']"))).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css(&format!("input[name='s.{criterion}'][value='{score}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
     }
     fill(&c, "#comment", "Un projet utile, bien pensé pour le quartier.").await;
     c.find(Locator::Css("button[name=action][value=submit]")).await.unwrap().click().await.unwrap();
@@ -388,5 +392,35 @@ async fn a_reviewer_scores_blind_in_a_real_browser() {
     .unwrap();
     assert_eq!(status, "submitted");
     assert!(score.unwrap() > 70_000);
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_proposes_and_confirms_the_selection_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let (_driver, c, _profile) = browser().await;
+    let page = "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection";
+    c.goto(&app.url(&format!("/connexion?next={page}"))).await.unwrap();
+    fill(&c, "#email", "responsable@cfi.demo").await;
+    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    let women = c.wait().for_element(Locator::Css("#women_min")).await.unwrap();
+    women.clear().await.unwrap();
+    women.send_keys("50").await.unwrap();
+    c.find(Locator::Css("button[name=action][value=propose]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("button[name=action][value=confirm]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::XPath("//p[contains(., 'Sélection confirmée')]")).await.unwrap();
+    let women: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM decisions d JOIN applications a ON a.id = d.application_id \
+         WHERE d.decision = 'selected' AND a.answers LIKE '%\"q3\":\"female\"%'",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    assert!(women >= 15, "half of 30 at least: {women}");
     c.close().await.unwrap();
 }

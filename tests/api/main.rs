@@ -18,4 +18,5 @@ mod e2e_browser;
 mod operations;
 mod programmes;
 mod review;
+mod selection;
 mod smtp;

@@ -99,6 +99,10 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/reviews",
         "/api/v1/calls/{slug}/reviews/{application}",
         "/api/v1/calls/{slug}/reviews/{application}/conflict",
+        "/api/v1/calls/{slug}/selection",
+        "/api/v1/calls/{slug}/selection/proposal",
+        "/api/v1/calls/{slug}/decisions",
+        "/api/v1/calls/{slug}/decisions/notify",
         "/api/v1/me/delete",
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",
@@ -261,6 +265,7 @@ async fn a_form_of_40_questions_stays_within_the_weight_budget() {
         (&app.client, format!("/gestion/appels/{CALL}/formulaire")),
         (&app.client, format!("/gestion/appels/{CALL}/candidatures/{id}")),
         (&app.client, format!("/gestion/appels/{CALL}/evaluation")),
+        (&app.client, format!("/gestion/appels/{CALL}/selection")),
         (&reviewer, format!("/evaluations/{CALL}")),
         (&reviewer, format!("/evaluations/{CALL}/{reviewed}")),
     ] {

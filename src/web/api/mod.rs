@@ -5,6 +5,7 @@ pub mod account;
 pub mod attachments;
 pub mod programmes;
 pub mod review;
+pub mod selection;
 
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -108,4 +109,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(review::my_queue))
         .routes(routes!(review::get_review, review::put_review))
         .routes(routes!(review::declare_conflict))
+        .routes(routes!(selection::get_params, selection::confirm))
+        .routes(routes!(selection::propose))
+        .routes(routes!(selection::decisions))
+        .routes(routes!(selection::notify))
 }

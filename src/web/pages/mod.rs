@@ -11,6 +11,7 @@ pub mod manage;
 pub mod report;
 pub mod review;
 pub mod search;
+pub mod selection;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -92,6 +93,8 @@ pub fn router() -> Router<App> {
         .route("/gestion/appels/{slug}/evaluation/repartition", post(review::assign))
         .route("/gestion/appels/{slug}/evaluation/classement.csv", get(review::ranking_csv))
         .route("/gestion/appels/{slug}/evaluation/classement.xlsx", get(review::ranking_xlsx))
+        .route("/gestion/appels/{slug}/selection", get(selection::show).post(selection::post))
+        .route("/gestion/appels/{slug}/selection/envoi", post(selection::notify))
         .route("/gestion/programmes/{slug}/appels/nouveau", get(manage::new_call_form))
         .route("/gestion/programmes/{slug}/appels", post(manage::create_call))
         .route("/gestion/appels/{slug}", get(manage::edit_call_form).post(manage::update_call))

@@ -1,0 +1,343 @@
+//! Choosing the cohort of a call: from the reviewed applications ranked by their corrected
+//! score, the domain (`domain::selection`) proposes the best cohort that meets the
+//! manager's rules (cohort size, waitlist, minimum share of a gender, maximum per country,
+//! people kept or excluded with a reason) and explains each choice. The manager confirms it:
+//! every applicant gets a decision (selected, waitlisted, rejected) with its reason, logged;
+//! the selected become participants of the programme; results are e-mailed in each
+//! applicant's language.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::App;
+use crate::domain::selection::{self, Candidate, Constraints, Decision, Outcome, Reason, Rule, SelectionError};
+use crate::error::{AppError, AppResult};
+use crate::i18n::I18n;
+use crate::store::accounts::UserRow;
+use crate::store::calls::CallRow;
+use crate::store::outbox;
+use crate::store::selection::{self as store, DecisionRow};
+
+/// A person kept or excluded by the manager, with the reason recorded.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Choice {
+    pub application: i64,
+    pub reason: String,
+}
+
+/// What the manager asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct Params {
+    pub size: u32,
+    pub waitlist: u32,
+    /// Minimum share of the cohort per gender, in percent (e.g. {"female": 40}).
+    pub gender_min_percent: BTreeMap<String, u32>,
+    /// At most this many per country.
+    pub country_max: Option<u32>,
+    /// Selected whatever their rank.
+    pub pins: Vec<Choice>,
+    /// Neither selected nor waitlisted.
+    pub excludes: Vec<Choice>,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            size: 30,
+            waitlist: 10,
+            gender_min_percent: BTreeMap::from([("female".to_owned(), 40)]),
+            country_max: Some(3),
+            pins: vec![],
+            excludes: vec![],
+        }
+    }
+}
+
+/// One candidate of the proposal, in ranking order.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Row {
+    pub rank: usize,
+    pub application: i64,
+    pub receipt: String,
+    pub name: String,
+    pub country: String,
+    pub gender: String,
+    /// Corrected score out of 100.
+    pub score: f64,
+    /// selected, waitlisted or rejected
+    pub decision: String,
+    pub waitlist_rank: Option<usize>,
+    /// Why, in the reader's language.
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Proposal {
+    pub params: Params,
+    pub rows: Vec<Row>,
+    /// Applications sent and eligible but not reviewed yet: not in the pool.
+    pub unreviewed: usize,
+    pub selected_women: usize,
+    pub countries: usize,
+}
+
+/// The last parameters used for a call (the defaults before any).
+pub async fn params_of(app: &App, call_id: i64) -> AppResult<Params> {
+    Ok(store::params(&app.db, call_id).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+}
+
+fn rule_text(i: I18n, r: &Rule) -> String {
+    match r {
+        Rule::GenderMin { gender, min } => i.tf(
+            "selection.rule.gender_min",
+            &[("min", &min.to_string()), ("gender", i.t(&format!("gender.{gender}")))],
+        ),
+        Rule::CountryMax { country, max } => {
+            i.tf("selection.rule.country_max", &[("max", &max.to_string()), ("country", country)])
+        }
+        Rule::RegionMin { region, min } => {
+            i.tf("selection.rule.region_min", &[("min", &min.to_string()), ("region", region)])
+        }
+        Rule::AnswerMin { value, min, .. } => {
+            i.tf("selection.rule.answer_min", &[("min", &min.to_string()), ("value", value)])
+        }
+    }
+}
+
+fn reason_text(i: I18n, r: &Reason) -> String {
+    let rules = |which: &[Rule]| which.iter().map(|w| rule_text(i, w)).collect::<Vec<_>>().join(", ");
+    match r {
+        Reason::Pinned { reason } => i.tf1("selection.reason.pinned", "reason", reason),
+        Reason::Excluded { reason } => i.tf1("selection.reason.excluded", "reason", reason),
+        Reason::InByScore => i.t("selection.reason.in_by_score").to_owned(),
+        Reason::InByConstraint { which } => i.tf1("selection.reason.in_by_constraint", "rules", rules(which)),
+        Reason::OutByConstraint { which } => i.tf1("selection.reason.out_by_constraint", "rules", rules(which)),
+        Reason::OutByScore => i.t("selection.reason.out_by_score").to_owned(),
+    }
+}
+
+/// Says which rule to relax, in the reader's language.
+pub fn error_text(i: I18n, e: &SelectionError) -> String {
+    let n = |v: &usize| v.to_string();
+    match e {
+        SelectionError::PinsOverCountryMax { country, .. } => i.tf1(e.message_key(), "country", country),
+        SelectionError::NotEnoughCandidates { needed, available } => {
+            i.tf(e.message_key(), &[("needed", &n(needed)), ("available", &n(available))])
+        }
+        SelectionError::MinimumsOverSize { family, required, size } => {
+            i.tf(e.message_key(), &[("family", family), ("required", &n(required)), ("size", &n(size))])
+        }
+        SelectionError::GenderMin { gender, needed, available } => i.tf(
+            e.message_key(),
+            &[("gender", i.t(&format!("gender.{gender}"))), ("needed", &n(needed)), ("available", &n(available))],
+        ),
+        SelectionError::RegionMin { region, needed, available } => {
+            i.tf(e.message_key(), &[("region", region), ("needed", &n(needed)), ("available", &n(available))])
+        }
+        SelectionError::AnswerMin { value, needed, available, .. } => {
+            i.tf(e.message_key(), &[("value", value), ("needed", &n(needed)), ("available", &n(available))])
+        }
+        SelectionError::CountryMax { max, countries, capacity, needed } => i.tf(
+            e.message_key(),
+            &[("max", &n(max)), ("countries", &n(countries)), ("capacity", &n(capacity)), ("needed", &n(needed))],
+        ),
+        _ => i.t(e.message_key()).to_owned(),
+    }
+}
+
+fn check_params(p: &Params) -> AppResult<()> {
+    let mut e = crate::error::FieldErrors::new();
+    if p.size == 0 || p.size > 10_000 {
+        e.insert("size", "error.selection.size");
+    }
+    if p.waitlist > 10_000 {
+        e.insert("waitlist", "error.selection.size");
+    }
+    if p.gender_min_percent.values().any(|v| *v > 100) {
+        e.insert("gender_min_percent", "error.selection.bad_share");
+    }
+    if p.country_max == Some(0) {
+        e.insert("country_max", "error.selection.size");
+    }
+    if p.pins.iter().chain(&p.excludes).any(|c| c.reason.trim().is_empty()) {
+        e.insert("reason", "error.selection.reason");
+    }
+    if e.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(e))
+    }
+}
+
+/// The proposal for these parameters (nothing is written).
+pub async fn propose(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    i: I18n,
+    params: &Params,
+) -> AppResult<(CallRow, Proposal)> {
+    check_params(params)?;
+    let (call, _, results) = crate::review::results(app, user, slug).await?;
+    let submitted_at: HashMap<i64, i64> =
+        sqlx::query_as::<_, (i64, Option<i64>)>("SELECT id, submitted_at FROM applications WHERE call_id = $1")
+            .bind(call.id)
+            .fetch_all(&app.db.pool)
+            .await?
+            .into_iter()
+            .map(|(id, t)| (id, t.unwrap_or(0)))
+            .collect();
+    let ranked: Vec<&crate::review::ResultRow> =
+        results.applications.iter().filter(|r| r.normalised_mean.is_some()).collect();
+    let problem = selection::Problem {
+        candidates: ranked
+            .iter()
+            .map(|r| Candidate {
+                id: r.application,
+                score: selection::milli(r.normalised_mean.unwrap_or(0.0)),
+                submitted_at: jiff::Timestamp::from_second(submitted_at.get(&r.application).copied().unwrap_or(0))
+                    .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+                gender: r.gender.clone(),
+                country: r.country.to_ascii_uppercase(),
+                region: String::new(),
+                answers: BTreeMap::new(),
+            })
+            .collect(),
+        size: params.size,
+        waitlist: params.waitlist,
+        constraints: Constraints {
+            gender_min_percent: params
+                .gender_min_percent
+                .iter()
+                .filter(|(_, v)| **v > 0)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            country_max: params.country_max,
+            region_min: BTreeMap::new(),
+            answer_min: vec![],
+            pins: params.pins.iter().map(|c| Decision { id: c.application, reason: c.reason.trim().into() }).collect(),
+            excludes: params
+                .excludes
+                .iter()
+                .map(|c| Decision { id: c.application, reason: c.reason.trim().into() })
+                .collect(),
+        },
+    };
+    let outcome: Outcome = selection::select(&problem).map_err(|e| AppError::Infeasible(error_text(i, &e)))?;
+    let by_id: HashMap<i64, &&crate::review::ResultRow> = ranked.iter().map(|r| (r.application, r)).collect();
+    let waitlisted: HashMap<i64, usize> = outcome.waitlist.iter().enumerate().map(|(n, w)| (w.id, n + 1)).collect();
+    let rows: Vec<Row> = outcome
+        .explanations
+        .iter()
+        .filter_map(|x| {
+            let r = by_id.get(&x.id)?;
+            let waitlist_rank = waitlisted.get(&x.id).copied();
+            Some(Row {
+                rank: x.rank,
+                application: x.id,
+                receipt: r.receipt.clone(),
+                name: r.name.clone(),
+                country: r.country.clone(),
+                gender: r.gender.clone(),
+                score: r.normalised_mean.unwrap_or(0.0),
+                decision: if x.selected {
+                    "selected"
+                } else if waitlist_rank.is_some() {
+                    "waitlisted"
+                } else {
+                    "rejected"
+                }
+                .into(),
+                waitlist_rank,
+                reason: reason_text(i, &x.reason),
+            })
+        })
+        .collect();
+    let selected: Vec<&Row> = rows.iter().filter(|r| r.decision == "selected").collect();
+    let proposal = Proposal {
+        params: params.clone(),
+        unreviewed: results.applications.len() - ranked.len(),
+        selected_women: selected.iter().filter(|r| r.gender == "female").count(),
+        countries: selected.iter().map(|r| r.country.as_str()).collect::<std::collections::BTreeSet<_>>().len(),
+        rows,
+    };
+    Ok((call, proposal))
+}
+
+/// Records the proposal for these parameters as the decisions (each with its reason, in the
+/// log), and makes the selected participants of the programme. Returns the decisions that
+/// changed.
+pub async fn confirm(app: &App, user: &UserRow, slug: &str, i: I18n, params: &Params) -> AppResult<usize> {
+    let (call, proposal) = propose(app, user, slug, i, params).await?;
+    let mut changed = 0;
+    let mut tx = app.db.pool.begin().await?;
+    store::save_params(&mut tx, call.id, &serde_json::to_string(params).map_err(anyhow::Error::from)?).await?;
+    for r in &proposal.rows {
+        let rank = r.waitlist_rank.map(|n| n as i64);
+        if store::decide(&mut tx, call.id, r.application, &r.decision, &r.reason, rank, user.id).await? {
+            changed += 1;
+        }
+    }
+    tx.commit().await?;
+    let selected: Vec<i64> = proposal.rows.iter().filter(|r| r.decision == "selected").map(|r| r.application).collect();
+    for id in selected {
+        let person: i64 = sqlx::query_scalar("SELECT user_id FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await?;
+        crate::store::programmes::add_member(
+            &app.db,
+            call.programme_id,
+            person,
+            crate::domain::role::ProgrammeRole::Participant,
+        )
+        .await?;
+    }
+    tracing::info!(call = call.id, changed, by = user.id, "selection confirmed");
+    Ok(changed)
+}
+
+/// The decisions of a call and their log.
+pub async fn decisions(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+) -> AppResult<(CallRow, Vec<DecisionRow>, Vec<store::LogRow>)> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let d = store::decisions(&app.db, call.id).await?;
+    let log = store::log(&app.db, call.id).await?;
+    Ok((call, d, log))
+}
+
+/// E-mails each applicant whose decision she has not been told yet, in her language.
+/// Returns how many messages were queued.
+pub async fn notify(app: &App, user: &UserRow, slug: &str) -> AppResult<usize> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let pending: Vec<(i64, String, Option<i64>, String, String, String)> = sqlx::query_as(
+        "SELECT d.application_id, d.decision, d.waitlist_rank, u.email, u.name, u.locale FROM decisions d \
+         JOIN applications a ON a.id = d.application_id JOIN users u ON u.id = a.user_id \
+         WHERE d.call_id = $1 AND d.notified_at IS NULL ORDER BY d.application_id",
+    )
+    .bind(call.id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let mut tx = app.db.pool.begin().await?;
+    for (application, decision, rank, email, name, locale) in &pending {
+        let i = I18n::new(crate::domain::locale::Locale::parse(locale).unwrap_or_default());
+        let en = i.locale == crate::domain::locale::Locale::En;
+        let title = crate::domain::programme::localized(&call.title, &call.title_en, en);
+        let body = i.tf(
+            &format!("mail.decision.{decision}.body"),
+            &[("name", name), ("call", title), ("rank", &rank.map(|r| r.to_string()).unwrap_or_default())],
+        );
+        let subject = i.tf1(&format!("mail.decision.{decision}.subject"), "call", title);
+        outbox::enqueue(&mut tx, email, &subject, &body).await?;
+        store::mark_notified(&mut tx, *application).await?;
+    }
+    tx.commit().await?;
+    app.mail_wake.notify_one();
+    tracing::info!(call = call.id, sent = pending.len(), "decisions e-mailed");
+    Ok(pending.len())
+}

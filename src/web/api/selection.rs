@@ -1,0 +1,103 @@
+//! Selection of the cohort and decisions through the API.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ErrorBody;
+use crate::app::App;
+use crate::error::AppResult;
+use crate::selection::{self, Params, Proposal};
+use crate::web::context::Ctx;
+use crate::web::extract::ApiJson;
+
+/// The selection rules last used (defaults: 30 places, 10 on the waitlist, at least 40%
+/// women, at most 3 per country).
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/selection", tag = "selection", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Params), (status = 404, body = ErrorBody)))]
+pub async fn get_params(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Params>> {
+    let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
+    Ok(Json(selection::params_of(&app, call.id).await?))
+}
+
+/// The best cohort under these rules, with the reason for each candidate (nothing is
+/// recorded). When no cohort meets the rules, a 422 says which rule to relax.
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/selection/proposal", tag = "selection", params(("slug" = String, Path)),
+    request_body = Params, security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Proposal), (status = 422, body = ErrorBody, description = "infeasible: which rule to relax")))]
+pub async fn propose(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(p): ApiJson<Params>,
+) -> AppResult<Json<Proposal>> {
+    Ok(Json(selection::propose(&app, ctx.require_user()?, &slug, ctx.i18n(), &p).await?.1))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Confirmed {
+    /// Decisions recorded or changed.
+    pub changed: usize,
+}
+
+/// Record the proposal for these rules as the decisions (logged with their reasons); the
+/// selected become participants of the programme.
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/selection", tag = "selection", params(("slug" = String, Path)),
+    request_body = Params, security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Confirmed), (status = 422, body = ErrorBody)))]
+pub async fn confirm(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(p): ApiJson<Params>,
+) -> AppResult<Json<Confirmed>> {
+    Ok(Json(Confirmed { changed: selection::confirm(&app, ctx.require_user()?, &slug, ctx.i18n(), &p).await? }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub application: i64,
+    /// selected, waitlisted or rejected
+    pub decision: String,
+    pub reason: String,
+    pub waitlist_rank: Option<i64>,
+    pub decided_at: i64,
+    /// When the applicant was e-mailed the result.
+    pub notified_at: Option<i64>,
+}
+
+/// The decisions of the call.
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/decisions", tag = "selection", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Vec<DecisionOut>)))]
+pub async fn decisions(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Vec<DecisionOut>>> {
+    let (_, d, _) = selection::decisions(&app, ctx.require_user()?, &slug).await?;
+    Ok(Json(
+        d.into_iter()
+            .map(|d| DecisionOut {
+                application: d.application_id,
+                decision: d.decision,
+                reason: d.reason,
+                waitlist_rank: d.waitlist_rank,
+                decided_at: d.decided_at,
+                notified_at: d.notified_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Notified {
+    pub sent: usize,
+}
+
+/// E-mail the result to each applicant not told yet, in her language.
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/decisions/notify", tag = "selection", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Notified)))]
+pub async fn notify(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Notified>> {
+    Ok(Json(Notified { sent: selection::notify(&app, ctx.require_user()?, &slug).await? }))
+}

@@ -1,0 +1,253 @@
+//! The manager's selection page: rules, the proposed cohort with the reason for each
+//! candidate, confirmation, the decisions and their history, and sending the results.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{html, see_other, FormState, PageCtx};
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::selection::{self, Choice, Params, Proposal};
+use crate::web::context::Ctx;
+
+fn pairs(body: &Bytes) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn get(p: &[(String, String)], key: &str) -> String {
+    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+}
+
+/// A row of the decisions table.
+pub struct DecisionView {
+    pub receipt: String,
+    pub name: String,
+    pub decision: String,
+    pub reason: String,
+    pub notified: bool,
+}
+
+#[derive(Template)]
+#[template(path = "manage_selection.html")]
+struct SelectionPage {
+    page: PageCtx,
+    slug: String,
+    call_title: String,
+    size: String,
+    waitlist: String,
+    women_min: String,
+    country_max: String,
+    pins: String,
+    excludes: String,
+    form: FormState,
+    infeasible: Option<String>,
+    proposal: Option<Proposal>,
+    decisions: Vec<DecisionView>,
+    log: Vec<(String, String, String, String, String)>,
+    message: Option<String>,
+}
+
+impl SelectionPage {
+    fn decision_label(&self, d: &str) -> &'static str {
+        self.page.i.t(&format!("selection.decision.{d}"))
+    }
+    fn summary(&self, p: &Proposal) -> String {
+        let n = |v: usize| v.to_string();
+        self.page.i.tf(
+            "selection.summary",
+            &[
+                ("selected", &n(p.rows.iter().filter(|r| r.decision == "selected").count())),
+                ("women", &n(p.selected_women)),
+                ("countries", &n(p.countries)),
+                ("waitlist", &n(p.rows.iter().filter(|r| r.decision == "waitlisted").count())),
+                ("unreviewed", &n(p.unreviewed)),
+            ],
+        )
+    }
+}
+
+/// "CCP-000123 | reason" lines, as typed, to choices by application.
+fn choices(app_receipts: &[(i64, String)], text: &str) -> Result<Vec<Choice>, ()> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (receipt, reason) = l.split_once('|').ok_or(())?;
+            let id = app_receipts.iter().find(|(_, r)| r.eq_ignore_ascii_case(receipt.trim())).ok_or(())?.0;
+            Ok(Choice { application: id, reason: reason.trim().to_owned() })
+        })
+        .collect()
+}
+
+fn choices_text(app_receipts: &[(i64, String)], c: &[Choice]) -> String {
+    c.iter()
+        .filter_map(|c| {
+            let r = app_receipts.iter().find(|(id, _)| *id == c.application)?;
+            Some(format!("{} | {}", r.1, c.reason))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn receipts(app: &App, call_id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, receipt FROM applications WHERE call_id = $1 AND receipt IS NOT NULL")
+        .bind(call_id)
+        .fetch_all(&app.db.pool)
+        .await?)
+}
+
+async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<SelectionPage> {
+    let i = ctx.i18n();
+    let user = ctx.require_user()?;
+    let (call, decisions, log) = selection::decisions(app, user, slug).await?;
+    let rec = receipts(app, call.id).await?;
+    let people: std::collections::HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT a.id, u.name, a.receipt FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1",
+    )
+    .bind(call.id)
+    .fetch_all(&app.db.pool)
+    .await?
+    .into_iter()
+    .map(|(id, name, receipt)| (id, (name, receipt.unwrap_or_default())))
+    .collect();
+    let person = |id: i64| people.get(&id).cloned().unwrap_or_default();
+    Ok(SelectionPage {
+        page: PageCtx::new(ctx, &i.tf1("selection.title", "call", &call.title)),
+        slug: call.slug.clone(),
+        call_title: call.title.clone(),
+        size: params.size.to_string(),
+        waitlist: params.waitlist.to_string(),
+        women_min: params.gender_min_percent.get("female").map(|v| v.to_string()).unwrap_or_default(),
+        country_max: params.country_max.map(|v| v.to_string()).unwrap_or_default(),
+        pins: choices_text(&rec, &params.pins),
+        excludes: choices_text(&rec, &params.excludes),
+        form: FormState::default(),
+        infeasible: None,
+        proposal: None,
+        decisions: decisions
+            .iter()
+            .map(|d| {
+                let (name, receipt) = person(d.application_id);
+                DecisionView {
+                    receipt,
+                    name,
+                    decision: d.decision.clone(),
+                    reason: d.reason.clone(),
+                    notified: d.notified_at.is_some(),
+                }
+            })
+            .collect(),
+        log: log
+            .into_iter()
+            .take(100)
+            .map(|l| {
+                let (name, receipt) = person(l.application_id);
+                (i.datetime(l.decided_at, &ctx.zone), format!("{receipt} {name}"), l.decision, l.reason, l.by_name)
+            })
+            .collect(),
+        message: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    envoye: Option<usize>,
+    fait: Option<usize>,
+}
+
+/// `/gestion/appels/{slug}/selection`
+pub async fn show(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(d): Query<Done>,
+) -> AppResult<Response> {
+    let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
+    let params = selection::params_of(&app, call.id).await?;
+    let mut p = page(&app, &ctx, &slug, &params).await?;
+    let i = ctx.i18n();
+    p.message = match (d.fait, d.envoye) {
+        (Some(n), _) => Some(i.tf1("selection.confirmed", "n", n)),
+        (_, Some(n)) => Some(i.tf1("selection.notified", "n", n)),
+        _ => None,
+    };
+    Ok(html(StatusCode::OK, p))
+}
+
+/// Proposes (action `propose`) or confirms (action `confirm`) the selection for the rules
+/// posted.
+pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let i = ctx.i18n();
+    let user = ctx.require_user()?;
+    let call = crate::calls::managed(&app, user, &slug).await?;
+    let p = pairs(&body);
+    let rec = receipts(&app, call.id).await?;
+    let mut e = crate::error::FieldErrors::new();
+    let mut number = |field: &'static str, v: String| -> Option<u32> {
+        if v.is_empty() {
+            return None;
+        }
+        v.parse().map_err(|_| e.insert(field, "error.selection.size")).ok()
+    };
+    let size = number("size", get(&p, "size")).unwrap_or(0);
+    let waitlist = number("waitlist", get(&p, "waitlist")).unwrap_or(0);
+    let women = number("women_min", get(&p, "women_min"));
+    let country_max = number("country_max", get(&p, "country_max"));
+    let pins =
+        choices(&rec, &get(&p, "pins")).map_err(|_| e.insert("pins", "selection.unknown_receipt")).unwrap_or_default();
+    let excludes = choices(&rec, &get(&p, "excludes"))
+        .map_err(|_| e.insert("excludes", "selection.unknown_receipt"))
+        .unwrap_or_default();
+    let params = Params {
+        size,
+        waitlist,
+        gender_min_percent: women.map(|w| [("female".to_owned(), w)].into_iter().collect()).unwrap_or_default(),
+        country_max,
+        pins,
+        excludes,
+    };
+    let mut shown = page(&app, &ctx, &slug, &params).await?;
+    // Keep what was typed, even when it could not be read.
+    shown.size = get(&p, "size");
+    shown.waitlist = get(&p, "waitlist");
+    shown.women_min = get(&p, "women_min");
+    shown.country_max = get(&p, "country_max");
+    shown.pins = get(&p, "pins");
+    shown.excludes = get(&p, "excludes");
+    if !e.is_empty() {
+        shown.form = FormState::from_error(i, &AppError::Invalid(e));
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, shown));
+    }
+    let result = if get(&p, "action") == "confirm" {
+        match selection::confirm(&app, user, &slug, i, &params).await {
+            Ok(n) => return Ok(see_other(&format!("/gestion/appels/{slug}/selection?fait={n}"))),
+            Err(e) => Err(e),
+        }
+    } else {
+        selection::propose(&app, user, &slug, i, &params).await.map(|(_, p)| p)
+    };
+    match result {
+        Ok(proposal) => {
+            shown.proposal = Some(proposal);
+            Ok(html(StatusCode::OK, shown))
+        }
+        Err(AppError::Infeasible(text)) => {
+            shown.infeasible = Some(format!("{} {text}", i.t("error.selection.infeasible")));
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, shown))
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            shown.form = FormState::from_error(i, &e);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, shown))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn notify(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let n = selection::notify(&app, ctx.require_user()?, &slug).await?;
+    Ok(see_other(&format!("/gestion/appels/{slug}/selection?envoye={n}")))
+}

@@ -1,0 +1,161 @@
+//! Selecting the cohort from the demo's reviewed applications: the best cohort under the
+//! diversity rules, explained; infeasible rules named; decisions recorded, logged and sent.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{client, spawn_app_with};
+
+const CALL: &str = "connexions-citoyennes-prochaine-promotion";
+
+#[tokio::test]
+async fn the_manager_selects_30_under_gender_and_country_rules_and_sends_the_results() {
+    let app = spawn_app_with(true).await;
+    let manager = client();
+    manager
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "responsable@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
+    let params: Value = manager.get(url("/selection")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(params["size"], 30);
+    assert_eq!(params["gender_min_percent"]["female"], 40);
+
+    let r = manager.post(url("/selection/proposal")).json(&params).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let p: Value = r.json().await.unwrap();
+    let rows = p["rows"].as_array().unwrap();
+    let selected: Vec<&Value> = rows.iter().filter(|r| r["decision"] == "selected").collect();
+    assert_eq!(selected.len(), 30);
+    assert!(selected.iter().filter(|r| r["gender"] == "female").count() >= 12, "at least 40% women");
+    let mut per_country: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &selected {
+        *per_country.entry(r["country"].as_str().unwrap()).or_default() += 1;
+    }
+    assert!(per_country.values().all(|n| *n <= 3), "{per_country:?}");
+    assert_eq!(rows.iter().filter(|r| r["decision"] == "waitlisted").count(), 10);
+    assert!(rows.iter().all(|r| !r["reason"].as_str().unwrap().is_empty()));
+    assert!(
+        rows.iter().any(|r| r["reason"].as_str().unwrap().contains("au plus 3 pour")),
+        "someone well ranked is out because her country is full"
+    );
+
+    // Rules no cohort can meet: refused, naming the rule to relax. Bad numbers, a pin
+    // without a reason: refused.
+    let mut bad = params.clone();
+    bad["country_max"] = json!(1);
+    let r = manager.post(url("/selection/proposal")).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("Aucune sélection ne respecte ces règles. "), "{err}");
+    let mut bad = params.clone();
+    bad["size"] = json!(500);
+    let err: Value = manager.post(url("/selection/proposal")).json(&bad).send().await.unwrap().json().await.unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("réduisez la promotion"), "{err}");
+    let mut bad = params.clone();
+    bad["size"] = json!(0);
+    assert_eq!(manager.post(url("/selection/proposal")).json(&bad).send().await.unwrap().status(), 422);
+    let last = rows.last().unwrap()["application"].as_i64().unwrap();
+    let mut pinned = params.clone();
+    pinned["pins"] = json!([{"application": last, "reason": ""}]);
+    assert_eq!(manager.post(url("/selection/proposal")).json(&pinned).send().await.unwrap().status(), 422);
+    pinned["pins"] = json!([{"application": last, "reason": "Seul projet en milieu rural"}]);
+    let p: Value = manager.post(url("/selection/proposal")).json(&pinned).send().await.unwrap().json().await.unwrap();
+    let row = p["rows"].as_array().unwrap().iter().find(|r| r["application"] == last).unwrap().clone();
+    assert_eq!(row["decision"], "selected");
+    assert!(row["reason"].as_str().unwrap().contains("Seul projet en milieu rural"));
+
+    // The demo confirmed and sent the default selection: a decision for everyone, logged.
+    let decisions: Value = manager.get(url("/decisions")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(decisions.as_array().unwrap().len(), rows.len());
+    assert!(decisions.as_array().unwrap().iter().all(|d| d["notified_at"].is_i64()));
+    assert_eq!(app.count("SELECT COUNT(*) FROM decision_log").await as usize, rows.len());
+    // Confirming the pinned one changes her decision and those of the people displaced.
+    let r: Value = manager.put(url("/selection")).json(&pinned).send().await.unwrap().json().await.unwrap();
+    let changed = r["changed"].as_u64().unwrap() as usize;
+    assert!(changed >= 2 && changed < rows.len(), "{changed}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM decision_log").await as usize, rows.len() + changed);
+    let participants = app
+        .count(
+            "SELECT COUNT(*) FROM programme_members m JOIN applications a ON a.user_id = m.user_id \
+             JOIN decisions d ON d.application_id = a.id WHERE m.role = 'participant' AND d.decision = 'selected'",
+        )
+        .await;
+    assert_eq!(participants, 30);
+    let r: Value = manager.put(url("/selection")).json(&pinned).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["changed"], 0, "the same selection twice changes nothing");
+
+    // The changed results go out once, in each applicant's language.
+    let r: Value = manager.post(url("/decisions/notify")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["sent"].as_u64().unwrap() as usize, changed);
+    let (email,): (String,) =
+        sqlx::query_as("SELECT u.email FROM applications a JOIN users u ON u.id = a.user_id WHERE a.id = $1")
+            .bind(last)
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
+    let mail = app.last_mail(&email, "retenu").await;
+    assert!(mail.contains("Bonne nouvelle"), "{mail}");
+    let r: Value = manager.post(url("/decisions/notify")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["sent"], 0);
+
+    // Only managers select.
+    let jury = client();
+    jury.post(app.url("/api/v1/session"))
+        .json(&json!({"email": "jury@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(jury.put(url("/selection")).json(&params).send().await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn the_selection_page_proposes_explains_and_confirms() {
+    let app = spawn_app_with(true).await;
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let page = format!("/gestion/appels/{CALL}/selection");
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(html.contains("Décisions enregistrées") && html.contains("Historique des décisions"));
+    let app = &app;
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let page = page.clone();
+        async move {
+            let mut f = vec![("size", "30"), ("waitlist", "10")];
+            f.extend(fields);
+            app.post_form(&page, &page, &f).await
+        }
+    };
+    let r = post(vec![("women_min", "40"), ("country_max", "3"), ("action", "propose")]).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Retenue pour sa note.") && html.contains("Confirmer cette sélection"));
+    let r = post(vec![("country_max", "1"), ("action", "propose")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Aucune sélection ne respecte ces règles."));
+    let r = post(vec![("pins", "XYZ-1 | parce que"), ("action", "propose")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("est inconnu") && html.contains("XYZ-1 | parce que"), "what was typed stays");
+    let r = post(vec![("women_min", "50"), ("country_max", "3"), ("action", "confirm")]).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = app.get(&location).await.text().await.unwrap();
+    assert!(html.contains("Sélection confirmée"), "{location}");
+    let women: i64 = app
+        .count(
+            "SELECT COUNT(*) FROM decisions d JOIN applications a ON a.id = d.application_id \
+             WHERE d.decision = 'selected' AND a.answers LIKE '%\"q3\":\"female\"%'",
+        )
+        .await;
+    assert!(women >= 15, "at least half women now: {women}");
+    let r = app.post_form(&page, &format!("{page}/envoi"), &[]).await;
+    assert_eq!(r.status(), 303);
+}
