@@ -44,7 +44,7 @@ pub async fn register(app: &App, r: Registration<'_>) -> AppResult<UserRow> {
         return Err(taken());
     }
     let hash = accounts::hash_password(&password).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let account = NewAccount {
         email: &email,
         name: &name,
@@ -76,7 +76,7 @@ pub fn reset_path(secret: &str) -> String {
 /// Confirms the address behind a link. A second click on a used link of an already
 /// confirmed account is not an error for the person: the account is confirmed.
 pub async fn confirm(app: &App, secret: &str) -> AppResult<UserRow> {
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let user_id = accounts::consume_token(&mut tx, secret, TokenPurpose::Confirm).await?.map_err(AppError::Link)?;
     accounts::mark_confirmed(&mut tx, user_id).await?;
     tx.commit().await?;
@@ -91,7 +91,7 @@ pub async fn resend_confirmation(app: &App, email: &str) -> AppResult<()> {
     if user.is_confirmed() {
         return Ok(());
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let secret = accounts::issue_token(&mut tx, user.id, TokenPurpose::Confirm, accounts::CONFIRM_TTL_SECS).await?;
     let msg = compose::confirm_address(I18n::new(user.locale()), &user.name, &app.link(&confirm_path(&secret)));
     outbox::enqueue(&mut tx, &user.email, &msg.subject, &msg.body).await?;
@@ -136,7 +136,7 @@ pub async fn request_reset(app: &App, email: &str) -> AppResult<()> {
         return Ok(());
     };
     let i = I18n::new(user.locale());
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let secret = accounts::issue_token(&mut tx, user.id, TokenPurpose::Reset, accounts::RESET_TTL_SECS).await?;
     let expires = i.datetime(unix_now() + accounts::RESET_TTL_SECS, &user.time_zone().zone());
     let msg = compose::reset_password(i, &user.name, &app.link(&reset_path(&secret)), &expires);
@@ -155,7 +155,7 @@ pub async fn complete_reset(app: &App, secret: &str, new_password: &str) -> AppR
     let password =
         NewPassword::parse(new_password, email.as_ref()).map_err(|e| AppError::field("password", e.message_key()))?;
     let hash = accounts::hash_password(&password).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let consumed = accounts::consume_token(&mut tx, secret, TokenPurpose::Reset).await?.map_err(AppError::Link)?;
     debug_assert_eq!(consumed, user_id);
     accounts::set_password(&mut tx, user_id, &hash).await?;
@@ -176,7 +176,7 @@ pub async fn change_password(app: &App, user: &UserRow, current: &str, new_passw
     let password = NewPassword::parse(new_password, email.as_ref())
         .map_err(|e| AppError::field("new_password", e.message_key()))?;
     let hash = accounts::hash_password(&password).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     accounts::set_password(&mut tx, user.id, &hash).await?;
     notify_password_changed(app, &mut tx, user).await?;
     tx.commit().await?;
@@ -260,7 +260,7 @@ pub async fn create_confirmed(
     let (email, name, password) =
         parse_registration(&Registration { email, name, password, locale }).map_err(AppError::Invalid)?;
     let hash = accounts::hash_password(&password).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let account = NewAccount { email: &email, name: &name, password_hash: &hash, locale, is_admin, confirmed: true };
     let id = accounts::insert_user(&mut tx, account)
         .await?
@@ -341,7 +341,7 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
     .bind(user.id)
     .fetch_all(&app.db.pool)
     .await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (application_id, call_id) in sent {
         let (_, form) = crate::store::forms::current(&app.db, call_id).await?;
         let identifying: Vec<String> = form.questions().filter(|q| q.identifying).map(|q| q.id.clone()).collect();

@@ -188,7 +188,7 @@ pub async fn submit(app: &App, user: &UserRow, slug: &str, revision: i64) -> Res
     }
     let receipt = d.application.receipt.clone().unwrap_or_else(|| receipt_number(&d.call, d.application.id));
     let i = I18n::new(user.locale());
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if !store::mark_submitted(&mut tx, d.application.id, revision, &receipt).await? {
         // A concurrent identical request won: same receipt, nothing more to do.
         return Ok(receipt);

@@ -189,7 +189,7 @@ pub async fn create(app: &App, user: &UserRow, programme_slug: &str, input: &Cal
     if store::slug_taken(&app.db, &call.slug, None).await? {
         return Err(AppError::Conflict { field: "slug", key: "error.call.slug_taken" });
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::insert(&mut tx, p.id, &call.fields()).await.map_err(conflict)?;
     tx.commit().await?;
     store::by_slug(&app.db, &call.slug).await?.ok_or(AppError::NotFound)
@@ -213,7 +213,7 @@ pub async fn update(app: &App, user: &UserRow, slug: &str, input: &CallInput) ->
     if store::slug_taken(&app.db, &call.slug, Some(c.id)).await? {
         return Err(AppError::Conflict { field: "slug", key: "error.call.slug_taken" });
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::update(&mut tx, c.id, &call.fields()).await.map_err(conflict)?;
     tx.commit().await?;
     store::by_slug(&app.db, &call.slug).await?.ok_or(AppError::NotFound)
@@ -310,7 +310,7 @@ fn definition_error(e: DefinitionError) -> AppError {
 pub async fn replace_form(app: &App, user: &UserRow, slug: &str, based_on: i64, form: &Form) -> AppResult<i64> {
     let c = managed(app, user, slug).await?;
     form.validate_definition().map_err(definition_error)?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let Some(version) = forms::save(&mut tx, c.id, based_on, form).await? else {
         return Err(AppError::Conflict { field: "form", key: "error.form.changed" });
     };

@@ -225,7 +225,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     // One hash for the shared demo password keeps start-up fast.
     let hash =
         accounts::hash_password(&NewPassword::parse(DEMO_PASSWORD, None).map_err(|e| anyhow::anyhow!("{e}"))?).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let org_id =
         programmes::ensure_organisation(&mut tx, "cfi", "CFI — Agence française de développement médias").await?;
     let mut programme_ids = vec![];
@@ -751,7 +751,7 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
     .await?;
     let dir = app.cfg.data_dir.join("attachments");
     tokio::fs::create_dir_all(&dir).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (_, (application_id, answers)) in sent.into_iter().enumerate().filter(|(n, _)| n % 5 == 0) {
         let mut answers: serde_json::Value = serde_json::from_str(&answers)?;
         let title = answers["q4"].as_str().unwrap_or("Projet").to_owned();
@@ -826,7 +826,7 @@ async fn demo_review(app: &App, hash: &str) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (email, name, _, _) in &JURY[1..] {
         let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
         let name = PersonName::parse(name).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -924,7 +924,7 @@ async fn demo_cover(app: &App, programme_id: i64) -> anyhow::Result<()> {
     let name = crate::media::store_variant(app, "connexions-citoyennes", &png, crate::media::COVER)
         .await
         .map_err(|e| anyhow::anyhow!("demo cover: {e}"))?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     programmes::set_cover(&mut tx, programme_id, Some(&name)).await?;
     tx.commit().await?;
     Ok(())
@@ -1017,7 +1017,7 @@ pub async fn load_scale(app: &App, programmes_n: usize, testimonials_each: usize
     let org = crate::store::programmes::first_organisation(&app.db).await?;
     let themes = crate::domain::programme::Theme::ALL;
     for batch in 0..programmes_n.div_ceil(50) {
-        let mut tx = app.db.pool.begin().await?;
+        let mut tx = app.db.begin().await?;
         let org_id = match org {
             Some(id) => id,
             None => programmes::ensure_organisation(&mut tx, "agence", "Agence").await?,

@@ -79,7 +79,7 @@ async fn remove_old(app: &App, old: Option<String>, new: &str) {
 pub async fn set_cover(app: &App, user: &UserRow, slug: &str, bytes: &[u8]) -> AppResult<()> {
     let p = crate::programmes::managed(app, user, slug).await?;
     let name = store_variant(app, &p.slug, bytes, COVER).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     crate::store::programmes::set_cover(&mut tx, p.id, Some(&name)).await?;
     tx.commit().await?;
     remove_old(app, p.cover_image, &name).await;
@@ -92,7 +92,7 @@ pub async fn set_testimonial_photo(app: &App, user: &UserRow, slug: &str, id: i6
     let existing = crate::store::programmes::all_testimonials(&app.db, p.id).await?.into_iter().find(|t| t.id == id);
     let Some(t) = existing else { return Err(AppError::NotFound) };
     let name = store_variant(app, &format!("{}-temoin-{id}", p.slug), bytes, PORTRAIT).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     crate::store::programmes::set_testimonial_photo(&mut tx, p.id, id, Some(&name)).await?;
     tx.commit().await?;
     remove_old(app, t.photo, &name).await;

@@ -233,7 +233,7 @@ pub async fn create(app: &App, user: &UserRow, input: &ProgrammeInput) -> AppRes
         return Err(AppError::Conflict { field: "slug", key: "error.programme.slug_taken" });
     }
     let existing_org = store::first_organisation(&app.db).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let org = match existing_org {
         Some(id) => id,
         None => store::ensure_organisation(&mut tx, "agence", "Agence").await?,
@@ -259,7 +259,7 @@ pub async fn update(app: &App, user: &UserRow, slug: &str, input: &ProgrammeInpu
     if store::slug_taken(&app.db, &fields.slug, Some(p.id)).await? {
         return Err(AppError::Conflict { field: "slug", key: "error.programme.slug_taken" });
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::update(&mut tx, p.id, &fields).await.map_err(slug_conflict)?;
     search::index_programme(&mut tx, p.id).await?;
     tx.commit().await?;
@@ -310,7 +310,7 @@ pub async fn add_phase(app: &App, user: &UserRow, slug: &str, input: &PhaseInput
     }
     let position = store::phases(&app.db, p.id).await?.len() as i64;
     let (s, en) = (start.to_string(), end.to_string());
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let id = store::insert_phase(
         &mut tx,
         p.id,
@@ -323,7 +323,7 @@ pub async fn add_phase(app: &App, user: &UserRow, slug: &str, input: &PhaseInput
 
 pub async fn delete_phase(app: &App, user: &UserRow, slug: &str, phase_id: i64) -> AppResult<()> {
     let p = managed(app, user, slug).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if !store::delete_phase(&mut tx, p.id, phase_id).await? {
         return Err(AppError::NotFound);
     }
@@ -341,7 +341,7 @@ pub async fn move_phase(app: &App, user: &UserRow, slug: &str, phase_id: i64, up
                                             // Renumber all, swapping the two: positions stay dense whatever they were before.
     let mut order: Vec<i64> = phases.iter().map(|ph| ph.id).collect();
     order.swap(i, j);
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (pos, id) in order.iter().enumerate() {
         store::set_phase_position(&mut tx, p.id, *id, pos as i64).await?;
     }
@@ -370,7 +370,7 @@ pub async fn set_cost(app: &App, user: &UserRow, slug: &str, year: &str, amount:
         parse_amount(amount).map_err(|err| e.insert("amount", err.message_key())).ok()
     };
     let Some(year) = year.filter(|_| e.is_empty()) else { return Err(AppError::Invalid(e)) };
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::set_cost(&mut tx, p.id, year, amount).await?;
     tx.commit().await?;
     Ok(())
@@ -403,7 +403,7 @@ pub async fn add_budget_line(app: &App, user: &UserRow, slug: &str, input: &Budg
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let id = store::insert_budget_line(
         &mut tx,
         p.id,
@@ -422,7 +422,7 @@ pub async fn add_budget_line(app: &App, user: &UserRow, slug: &str, input: &Budg
 
 pub async fn delete_budget_line(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<()> {
     let p = managed(app, user, slug).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if !store::delete_budget_line(&mut tx, p.id, id).await? {
         return Err(AppError::NotFound);
     }
@@ -467,7 +467,7 @@ pub async fn add_testimonial(app: &App, user: &UserRow, slug: &str, input: &Test
         return Err(AppError::Invalid(e));
     }
     let locale = locale.unwrap_or_default();
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let id = store::insert_testimonial(
         &mut tx,
         p.id,
@@ -488,7 +488,7 @@ pub async fn add_testimonial(app: &App, user: &UserRow, slug: &str, input: &Test
 
 pub async fn set_testimonial_consent(app: &App, user: &UserRow, slug: &str, id: i64, consent: bool) -> AppResult<()> {
     let p = managed(app, user, slug).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if !store::set_testimonial_consent(&mut tx, p.id, id, consent).await? {
         return Err(AppError::NotFound);
     }
@@ -499,7 +499,7 @@ pub async fn set_testimonial_consent(app: &App, user: &UserRow, slug: &str, id: 
 
 pub async fn delete_testimonial(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<()> {
     let p = managed(app, user, slug).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     if !store::delete_testimonial(&mut tx, p.id, id).await? {
         return Err(AppError::NotFound);
     }
@@ -522,7 +522,7 @@ pub async fn save_report(app: &App, user: &UserRow, year: i64, foreword: &str, f
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     reports::save(&mut tx, year, &foreword, &foreword_en).await?;
     search::index_report(&mut tx, year, &foreword, &foreword_en).await?;
     tx.commit().await?;

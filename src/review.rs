@@ -176,7 +176,7 @@ pub async fn add_reviewer(app: &App, user: &UserRow, slug: &str, input: &Reviewe
             ("email", &row.email),
         ],
     );
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     outbox::enqueue(&mut tx, &row.email, &i.tf1("mail.reviewer.subject", "call", &call.title), &body).await?;
     tx.commit().await?;
     app.mail_wake.notify_one();
@@ -187,7 +187,7 @@ pub async fn add_reviewer(app: &App, user: &UserRow, slug: &str, input: &Reviewe
 /// stay. Returns the number of assignments made to replace her.
 pub async fn drop_reviewer(app: &App, user: &UserRow, slug: &str, reviewer_id: i64) -> AppResult<usize> {
     let call = crate::calls::managed(app, user, slug).await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     let done = sqlx::query("UPDATE reviewers SET active = 0 WHERE id = $1 AND call_id = $2")
         .bind(reviewer_id)
         .bind(call.id)
@@ -282,7 +282,7 @@ pub(crate) async fn assign_call(app: &App, call: &CallRow) -> AppResult<AssignRe
     let plan = assignment::assign(&problem).map_err(|e| AppError::Internal(e.into()))?;
     let kept: BTreeSet<(usize, usize)> = problem.keep.iter().copied().collect();
     let mut assigned = 0;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (a, revs) in plan.reviewers.iter().enumerate() {
         for &r in revs {
             if !kept.contains(&(a, r)) {
@@ -350,7 +350,7 @@ async fn record_conflict(
     if belongs.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::add_conflict(&mut tx, reviewer.id, application_id, &reason, by).await?;
     store::unassign(&mut tx, application_id, reviewer.id).await?;
     tx.commit().await?;
@@ -720,4 +720,27 @@ pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRo
             alpha: agg.alpha,
         },
     ))
+}
+
+/// The scores matrix: one line per application (receipt number), one column per reviewer
+/// (weighted score out of 100 of a submitted review; "…" for one not submitted yet).
+pub async fn scores_table(app: &App, user: &UserRow, slug: &str) -> AppResult<(String, Vec<Vec<String>>)> {
+    let (call, _, results) = results(app, user, slug).await?;
+    let reviews = store::reviews_of_call(&app.db, call.id).await?;
+    let mut header = vec!["receipt".to_owned()];
+    header.extend(results.reviewers.iter().map(|r| r.name.clone()));
+    header.push("normalised_mean".into());
+    let mut t = vec![header];
+    for a in &results.applications {
+        let mut line = vec![a.receipt.clone()];
+        for v in &results.reviewers {
+            line.push(match reviews.iter().find(|r| r.application_id == a.application && r.reviewer_id == v.id) {
+                Some(r) => r.score_milli.map(|m| format!("{:.2}", m as f64 / 1000.0)).unwrap_or_else(|| "…".into()),
+                None => String::new(),
+            });
+        }
+        line.push(a.normalised_mean.map(|m| format!("{m:.2}")).unwrap_or_default());
+        t.push(line);
+    }
+    Ok((format!("notes-{}", call.slug), t))
 }

@@ -3,8 +3,8 @@
 //! manager's rules (cohort size, waitlist, minimum share of a gender, maximum per country,
 //! people kept or excluded with a reason) and explains each choice. The manager confirms it:
 //! every applicant gets a decision (selected, waitlisted, rejected) with its reason, logged;
-//! the selected become participants of the programme; results are e-mailed in each
-//! applicant's language.
+//! results are e-mailed in each applicant's language. The selected decisions are what the
+//! next phase (the course) will enrol.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -267,12 +267,11 @@ pub async fn propose(
 }
 
 /// Records the proposal for these parameters as the decisions (each with its reason, in the
-/// log), and makes the selected participants of the programme. Returns the decisions that
-/// changed.
+/// log). Returns the decisions that changed.
 pub async fn confirm(app: &App, user: &UserRow, slug: &str, i: I18n, params: &Params) -> AppResult<usize> {
     let (call, proposal) = propose(app, user, slug, i, params).await?;
     let mut changed = 0;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     store::save_params(&mut tx, call.id, &serde_json::to_string(params).map_err(anyhow::Error::from)?).await?;
     for r in &proposal.rows {
         let rank = r.waitlist_rank.map(|n| n as i64);
@@ -281,20 +280,6 @@ pub async fn confirm(app: &App, user: &UserRow, slug: &str, i: I18n, params: &Pa
         }
     }
     tx.commit().await?;
-    let selected: Vec<i64> = proposal.rows.iter().filter(|r| r.decision == "selected").map(|r| r.application).collect();
-    for id in selected {
-        let person: i64 = sqlx::query_scalar("SELECT user_id FROM applications WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db.pool)
-            .await?;
-        crate::store::programmes::add_member(
-            &app.db,
-            call.programme_id,
-            person,
-            crate::domain::role::ProgrammeRole::Participant,
-        )
-        .await?;
-    }
     tracing::info!(call = call.id, changed, by = user.id, "selection confirmed");
     Ok(changed)
 }
@@ -311,19 +296,20 @@ pub async fn decisions(
     Ok((call, d, log))
 }
 
-/// E-mails each applicant whose decision she has not been told yet, in her language.
+/// E-mails each applicant whose decision she has not been told yet, in her language (not
+/// those who declined: they told us).
 /// Returns how many messages were queued.
 pub async fn notify(app: &App, user: &UserRow, slug: &str) -> AppResult<usize> {
     let call = crate::calls::managed(app, user, slug).await?;
     let pending: Vec<(i64, String, Option<i64>, String, String, String)> = sqlx::query_as(
         "SELECT d.application_id, d.decision, d.waitlist_rank, u.email, u.name, u.locale FROM decisions d \
          JOIN applications a ON a.id = d.application_id JOIN users u ON u.id = a.user_id \
-         WHERE d.call_id = $1 AND d.notified_at IS NULL ORDER BY d.application_id",
+         WHERE d.call_id = $1 AND d.notified_at IS NULL AND d.decision <> 'declined' ORDER BY d.application_id",
     )
     .bind(call.id)
     .fetch_all(&app.db.pool)
     .await?;
-    let mut tx = app.db.pool.begin().await?;
+    let mut tx = app.db.begin().await?;
     for (application, decision, rank, email, name, locale) in &pending {
         let i = I18n::new(crate::domain::locale::Locale::parse(locale).unwrap_or_default());
         let en = i.locale == crate::domain::locale::Locale::En;
@@ -340,4 +326,98 @@ pub async fn notify(app: &App, user: &UserRow, slug: &str) -> AppResult<usize> {
     app.mail_wake.notify_one();
     tracing::info!(call = call.id, sent = pending.len(), "decisions e-mailed");
     Ok(pending.len())
+}
+
+/// A selected person declines her place (the manager records it, with what she said): her
+/// decision becomes "declined" and the best candidate who keeps every rule met takes the
+/// place — the others selected stay. Returns the application promoted, if any could be.
+pub async fn decline(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    i: I18n,
+    application: i64,
+    reason: &str,
+) -> AppResult<Option<i64>> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "error.selection.reason"));
+    }
+    let (call, decisions, _) = decisions(app, user, slug).await?;
+    if !decisions.iter().any(|d| d.application_id == application && d.decision == "selected") {
+        return Err(AppError::field("application", "error.selection.not_selected"));
+    }
+    let mut params = params_of(app, call.id).await?;
+    params.pins.retain(|c| c.application != application);
+    params.excludes.push(Choice { application, reason: reason.to_owned() });
+    // Everyone else selected keeps her place: pinned for this computation only.
+    let mut keep = params.clone();
+    let already = i.t("selection.already_selected");
+    for d in decisions.iter().filter(|d| d.decision == "selected" && d.application_id != application) {
+        if !keep.pins.iter().any(|c| c.application == d.application_id) {
+            keep.pins.push(Choice { application: d.application_id, reason: already.to_owned() });
+        }
+    }
+    let (_, proposal) = propose(app, user, slug, i, &keep).await?;
+    let before: Vec<i64> = decisions.iter().filter(|d| d.decision == "selected").map(|d| d.application_id).collect();
+    let promoted = proposal
+        .rows
+        .iter()
+        .find(|r| r.decision == "selected" && !before.contains(&r.application))
+        .map(|r| r.application);
+    let mut tx = app.db.begin().await?;
+    store::save_params(&mut tx, call.id, &serde_json::to_string(&params).map_err(anyhow::Error::from)?).await?;
+    store::decide(&mut tx, call.id, application, "declined", reason, None, user.id).await?;
+    for r in proposal.rows.iter().filter(|r| r.application != application) {
+        let reason = if Some(r.application) == promoted {
+            i.tf1("selection.reason.promoted", "reason", &r.reason)
+        } else {
+            r.reason.clone()
+        };
+        let rank = r.waitlist_rank.map(|n| n as i64);
+        store::decide(&mut tx, call.id, r.application, &r.decision, &reason, rank, user.id).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(call = call.id, declined = application, ?promoted, "place declined");
+    Ok(promoted)
+}
+
+/// The decisions as a table (receipt numbers only when the call is blind).
+pub async fn decisions_table(app: &App, user: &UserRow, slug: &str) -> AppResult<(String, Vec<Vec<String>>)> {
+    let (call, decisions, _) = decisions(app, user, slug).await?;
+    let blind = crate::review::settings_of(app, call.id).await?.blind;
+    let people: HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT a.id, u.name, a.receipt FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1",
+    )
+    .bind(call.id)
+    .fetch_all(&app.db.pool)
+    .await?
+    .into_iter()
+    .map(|(id, name, receipt)| (id, (name, receipt.unwrap_or_default())))
+    .collect();
+    let mut header = vec!["receipt".to_owned()];
+    if !blind {
+        header.push("name".into());
+    }
+    header.extend(["decision", "waitlist_rank", "reason", "decided_at", "notified_at"].map(str::to_owned));
+    let time = |t: Option<i64>| {
+        t.and_then(|t| jiff::Timestamp::from_second(t).ok()).map(|t| t.to_string()).unwrap_or_default()
+    };
+    let mut t = vec![header];
+    for d in &decisions {
+        let (name, receipt) = people.get(&d.application_id).cloned().unwrap_or_default();
+        let mut line = vec![receipt];
+        if !blind {
+            line.push(name);
+        }
+        line.extend([
+            d.decision.clone(),
+            d.waitlist_rank.map(|r| r.to_string()).unwrap_or_default(),
+            d.reason.clone(),
+            time(Some(d.decided_at)),
+            time(d.notified_at),
+        ]);
+        t.push(line);
+    }
+    Ok((format!("decisions-{}", call.slug), t))
 }

@@ -54,6 +54,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 impl Db {
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads then writes fails with "database is locked" when
+    /// another writer committed in between, whatever the busy timeout; an immediate one
+    /// waits its turn instead.
+    pub async fn begin(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Opens PostgreSQL when `database_url` is given, else the SQLite file in `data_dir`.
     pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Db> {
         sqlx::any::install_default_drivers();
@@ -108,7 +119,7 @@ impl Db {
         .await?;
         let mut applied = 0;
         for (version, name, sql) in MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             if self.backend == Backend::Postgres {
                 // Several nodes may start together: one migrates, the others wait.
                 sqlx::raw_sql("SELECT pg_advisory_xact_lock(7450120161)").execute(&mut *tx).await?;

@@ -308,6 +308,13 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/decisions/notify",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/envoi",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/decisions/1/decline",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/decisions/abc/decline",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/decisions/1/desistement",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/decisions.csv",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/decisions.xlsx",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/notes.csv",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/notes.xlsx",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -103,6 +103,7 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/selection/proposal",
         "/api/v1/calls/{slug}/decisions",
         "/api/v1/calls/{slug}/decisions/notify",
+        "/api/v1/calls/{slug}/decisions/{application}/decline",
         "/api/v1/me/delete",
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",

@@ -78,13 +78,6 @@ async fn the_manager_selects_30_under_gender_and_country_rules_and_sends_the_res
     let changed = r["changed"].as_u64().unwrap() as usize;
     assert!(changed >= 2 && changed < rows.len(), "{changed}");
     assert_eq!(app.count("SELECT COUNT(*) FROM decision_log").await as usize, rows.len() + changed);
-    let participants = app
-        .count(
-            "SELECT COUNT(*) FROM programme_members m JOIN applications a ON a.user_id = m.user_id \
-             JOIN decisions d ON d.application_id = a.id WHERE m.role = 'participant' AND d.decision = 'selected'",
-        )
-        .await;
-    assert_eq!(participants, 30);
     let r: Value = manager.put(url("/selection")).json(&pinned).send().await.unwrap().json().await.unwrap();
     assert_eq!(r["changed"], 0, "the same selection twice changes nothing");
 
@@ -158,4 +151,80 @@ async fn the_selection_page_proposes_explains_and_confirms() {
     assert!(women >= 15, "at least half women now: {women}");
     let r = app.post_form(&page, &format!("{page}/envoi"), &[]).await;
     assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn a_selected_person_declines_and_the_next_who_keeps_the_rules_takes_her_place() {
+    let app = spawn_app_with(true).await;
+    let manager = client();
+    manager
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": "responsable@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
+    let decisions: Value = manager.get(url("/decisions")).send().await.unwrap().json().await.unwrap();
+    let of = |d: &Value, kind: &str| -> Vec<i64> {
+        d.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["decision"] == kind)
+            .map(|x| x["application"].as_i64().unwrap())
+            .collect()
+    };
+    let (selected, rejected) = (of(&decisions, "selected"), of(&decisions, "rejected"));
+    let leaving = selected[0];
+    let decline = |id: i64, reason: &'static str| {
+        manager.post(url(&format!("/decisions/{id}/decline"))).json(&json!({"reason": reason})).send()
+    };
+    assert_eq!(decline(leaving, " ").await.unwrap().status(), 422, "a reason is needed");
+    assert_eq!(decline(rejected[0], "x").await.unwrap().status(), 422, "only the selected can decline");
+    let r: Value = decline(leaving, "Elle a trouvé un emploi").await.unwrap().json().await.unwrap();
+    let promoted = r["promoted"].as_i64().expect("someone takes the place");
+    assert!(!selected.contains(&promoted));
+
+    let after: Value = manager.get(url("/decisions")).send().await.unwrap().json().await.unwrap();
+    let now_selected = of(&after, "selected");
+    assert_eq!(now_selected.len(), 30);
+    assert!(now_selected.contains(&promoted) && !now_selected.contains(&leaving));
+    assert!(selected.iter().filter(|id| **id != leaving).all(|id| now_selected.contains(id)), "the others stay");
+    assert_eq!(of(&after, "declined"), vec![leaving]);
+    let row = after.as_array().unwrap().iter().find(|x| x["application"] == promoted).unwrap();
+    assert!(row["reason"].as_str().unwrap().contains("Promue depuis la liste d’attente"));
+    let women = app
+        .count(
+            "SELECT COUNT(*) FROM decisions d JOIN applications a ON a.id = d.application_id \
+             WHERE d.decision = 'selected' AND a.answers LIKE '%\"q3\":\"female\"%'",
+        )
+        .await;
+    assert!(women >= 12, "the rules still hold: {women}");
+
+    // The one promoted is told; the one who declined is not written to.
+    let r: Value = manager.post(url("/decisions/notify")).send().await.unwrap().json().await.unwrap();
+    assert!(r["sent"].as_u64().unwrap() >= 1);
+    let leaving_notified = app
+        .count(&format!("SELECT COUNT(*) FROM decisions WHERE application_id = {leaving} AND notified_at IS NOT NULL"))
+        .await;
+    assert_eq!(leaving_notified, 0);
+
+    // Exports: decisions (receipt numbers only: the call is blind) and the scores matrix.
+    let csv = manager
+        .get(app.url(&format!("/gestion/appels/{CALL}/selection/decisions.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("receipt,decision,") && csv.contains("declined"), "{}", &csv[..100]);
+    let csv = manager
+        .get(app.url(&format!("/gestion/appels/{CALL}/evaluation/notes.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("receipt,") && csv.lines().next().unwrap().contains("Marie Dupont"));
 }

@@ -91,7 +91,8 @@ async fn confirmation_mail_goes_out_by_smtp() {
     let (port, received) = smtp_sink(false).await;
     let (server, dir) = start_with_smtp(port).await;
     register(&format!("http://{}", server.addr)).await;
-    for _ in 0..100 {
+    // Up to 20 s: the whole suite runs in parallel on two cores.
+    for _ in 0..400 {
         if !received.lock().unwrap().is_empty() {
             break;
         }

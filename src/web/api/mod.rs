@@ -113,4 +113,5 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(selection::propose))
         .routes(routes!(selection::decisions))
         .routes(routes!(selection::notify))
+        .routes(routes!(selection::decline))
 }

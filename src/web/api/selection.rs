@@ -41,8 +41,7 @@ pub struct Confirmed {
     pub changed: usize,
 }
 
-/// Record the proposal for these rules as the decisions (logged with their reasons); the
-/// selected become participants of the programme.
+/// Record the proposal for these rules as the decisions (logged with their reasons).
 #[utoipa::path(put, path = "/api/v1/calls/{slug}/selection", tag = "selection", params(("slug" = String, Path)),
     request_body = Params, security(("session" = []), ("token" = [])),
     responses((status = 200, body = Confirmed), (status = 422, body = ErrorBody)))]
@@ -100,4 +99,31 @@ pub struct Notified {
     security(("session" = []), ("token" = [])), responses((status = 200, body = Notified)))]
 pub async fn notify(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Notified>> {
     Ok(Json(Notified { sent: selection::notify(&app, ctx.require_user()?, &slug).await? }))
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct Decline {
+    /// What she said (recorded with the decision).
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Declined {
+    /// The application that takes the place, if one keeps every rule met.
+    pub promoted: Option<i64>,
+}
+
+/// A selected person declines: the best candidate who keeps every rule met takes her
+/// place; the others stay.
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/decisions/{application}/decline", tag = "selection",
+    params(("slug" = String, Path), ("application" = i64, Path)), request_body = Decline,
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Declined), (status = 422, body = ErrorBody)))]
+pub async fn decline(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, application)): Path<(String, i64)>,
+    ApiJson(d): ApiJson<Decline>,
+) -> AppResult<Json<Declined>> {
+    let promoted = selection::decline(&app, ctx.require_user()?, &slug, ctx.i18n(), application, &d.reason).await?;
+    Ok(Json(Declined { promoted }))
 }

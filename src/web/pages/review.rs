@@ -553,3 +553,13 @@ pub async fn ranking_xlsx(State(app): State<App>, ctx: Ctx, Path(slug): Path<Str
     let (name, t) = ranking_table(&app, &ctx, &slug).await?;
     export::xlsx(&t, &name)
 }
+
+pub async fn scores_csv(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let (name, t) = review::scores_table(&app, ctx.require_user()?, &slug).await?;
+    Ok(export::csv(&t, &name))
+}
+
+pub async fn scores_xlsx(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let (name, t) = review::scores_table(&app, ctx.require_user()?, &slug).await?;
+    export::xlsx(&t, &name)
+}

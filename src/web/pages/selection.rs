@@ -24,6 +24,7 @@ fn get(p: &[(String, String)], key: &str) -> String {
 
 /// A row of the decisions table.
 pub struct DecisionView {
+    pub application: i64,
     pub receipt: String,
     pub name: String,
     pub decision: String,
@@ -133,6 +134,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<Se
             .map(|d| {
                 let (name, receipt) = person(d.application_id);
                 DecisionView {
+                    application: d.application_id,
                     receipt,
                     name,
                     decision: d.decision.clone(),
@@ -157,6 +159,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<Se
 pub struct Done {
     envoye: Option<usize>,
     fait: Option<usize>,
+    desistement: Option<String>,
 }
 
 /// `/gestion/appels/{slug}/selection`
@@ -170,9 +173,10 @@ pub async fn show(
     let params = selection::params_of(&app, call.id).await?;
     let mut p = page(&app, &ctx, &slug, &params).await?;
     let i = ctx.i18n();
-    p.message = match (d.fait, d.envoye) {
-        (Some(n), _) => Some(i.tf1("selection.confirmed", "n", n)),
-        (_, Some(n)) => Some(i.tf1("selection.notified", "n", n)),
+    p.message = match (d.fait, d.envoye, d.desistement) {
+        (Some(n), _, _) => Some(i.tf1("selection.confirmed", "n", n)),
+        (_, Some(n), _) => Some(i.tf1("selection.notified", "n", n)),
+        (_, _, Some(_)) => Some(i.t("selection.declined_done").to_owned()),
         _ => None,
     };
     Ok(html(StatusCode::OK, p))
@@ -250,4 +254,26 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
 pub async fn notify(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let n = selection::notify(&app, ctx.require_user()?, &slug).await?;
     Ok(see_other(&format!("/gestion/appels/{slug}/selection?envoye={n}")))
+}
+
+/// A selected person declines (recorded by the manager with what she said).
+pub async fn decline(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, application)): Path<(String, i64)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let p = pairs(&body);
+    selection::decline(&app, ctx.require_user()?, &slug, ctx.i18n(), application, &get(&p, "reason")).await?;
+    Ok(see_other(&format!("/gestion/appels/{slug}/selection?desistement=1")))
+}
+
+pub async fn decisions_csv(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let (name, t) = selection::decisions_table(&app, ctx.require_user()?, &slug).await?;
+    Ok(crate::web::export::csv(&t, &name))
+}
+
+pub async fn decisions_xlsx(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let (name, t) = selection::decisions_table(&app, ctx.require_user()?, &slug).await?;
+    crate::web::export::xlsx(&t, &name)
 }
