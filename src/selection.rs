@@ -386,15 +386,7 @@ pub async fn decline(
 pub async fn decisions_table(app: &App, user: &UserRow, slug: &str) -> AppResult<(String, Vec<Vec<String>>)> {
     let (call, decisions, _) = decisions(app, user, slug).await?;
     let blind = crate::review::settings_of(app, call.id).await?.blind;
-    let people: HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, Option<String>)>(
-        "SELECT a.id, u.name, a.receipt FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1",
-    )
-    .bind(call.id)
-    .fetch_all(&app.db.pool)
-    .await?
-    .into_iter()
-    .map(|(id, name, receipt)| (id, (name, receipt.unwrap_or_default())))
-    .collect();
+    let people = people(app, call.id).await?;
     let mut header = vec!["receipt".to_owned()];
     if !blind {
         header.push("name".into());
@@ -420,4 +412,17 @@ pub async fn decisions_table(app: &App, user: &UserRow, slug: &str) -> AppResult
         t.push(line);
     }
     Ok((format!("decisions-{}", call.slug), t))
+}
+
+/// The applicants of a call: application id → (name, receipt number).
+pub async fn people(app: &App, call_id: i64) -> AppResult<HashMap<i64, (String, String)>> {
+    Ok(sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT a.id, u.name, a.receipt FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1",
+    )
+    .bind(call_id)
+    .fetch_all(&app.db.pool)
+    .await?
+    .into_iter()
+    .map(|(id, name, receipt)| (id, (name, receipt.unwrap_or_default())))
+    .collect())
 }

@@ -176,6 +176,19 @@ impl TestApp {
         email.to_owned()
     }
 
+    /// A new client signed in as a demo account.
+    pub async fn demo_client(&self, email: &str) -> reqwest::Client {
+        let who = client();
+        let r = who
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"email": email, "password": tremplin::demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{email}");
+        who
+    }
+
     pub async fn sign_in_api(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_json("/api/v1/session", serde_json::json!({"email": email, "password": password})).await
     }

@@ -9,18 +9,6 @@ use crate::helpers::{client, spawn_app_with, TestApp};
 
 const CALL: &str = "connexions-citoyennes-prochaine-promotion";
 
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let who = client();
-    let r = who
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"email": email, "password": tremplin::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{email}");
-    who
-}
-
 async fn results(app: &TestApp, manager: &reqwest::Client) -> Value {
     manager.get(app.url(&format!("/api/v1/calls/{CALL}/review/results"))).send().await.unwrap().json().await.unwrap()
 }
@@ -48,7 +36,7 @@ async fn assert_well_assigned(app: &TestApp, k: i64) {
 #[tokio::test]
 async fn managers_set_the_rubric_invite_reviewers_assign_and_replace_a_drop_out() {
     let app = spawn_app_with(true).await;
-    let manager = signed_in(&app, "responsable@cfi.demo").await;
+    let manager = app.demo_client("responsable@cfi.demo").await;
     let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
     let settings: Value = manager.get(url("/review")).send().await.unwrap().json().await.unwrap();
     assert_eq!(settings["rubric"]["criteria"].as_array().unwrap().len(), 4);
@@ -124,14 +112,14 @@ async fn managers_set_the_rubric_invite_reviewers_assign_and_replace_a_drop_out(
     assert_eq!(marie["leaning"], "harsh", "{marie}");
 
     // Reviewers and results are the manager’s: an applicant is refused.
-    let nosy = signed_in(&app, "seynabou@cfi.demo").await;
+    let nosy = app.demo_client("seynabou@cfi.demo").await;
     assert_eq!(nosy.get(url("/review/results")).send().await.unwrap().status(), 403);
 }
 
 #[tokio::test]
 async fn a_reviewer_scores_blind_only_what_she_was_given() {
     let app = spawn_app_with(true).await;
-    let moussa = signed_in(&app, "jury@cfi.demo").await;
+    let moussa = app.demo_client("jury@cfi.demo").await;
     let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
     let mine: Value = moussa.get(app.url("/api/v1/reviews")).send().await.unwrap().json().await.unwrap();
     assert_eq!(mine[0]["slug"], CALL);
@@ -215,12 +203,12 @@ async fn a_reviewer_scores_blind_only_what_she_was_given() {
     assert_eq!(reviewers, 3);
 
     // Someone who is not a reviewer of the call has no queue.
-    let nosy = signed_in(&app, "seynabou@cfi.demo").await;
+    let nosy = app.demo_client("seynabou@cfi.demo").await;
     assert_eq!(nosy.get(url("/reviews")).send().await.unwrap().status(), 404);
     assert_eq!(nosy.get(url(&format!("/reviews/{first}"))).send().await.unwrap().status(), 404);
 
     // After the review period, scores are refused.
-    let manager = signed_in(&app, "responsable@cfi.demo").await;
+    let manager = app.demo_client("responsable@cfi.demo").await;
     let mut settings: Value = manager.get(url("/review")).send().await.unwrap().json().await.unwrap();
     settings["closes_at"] = json!(1_000_000_000);
     assert_eq!(manager.put(url("/review")).json(&settings).send().await.unwrap().status(), 200);

@@ -5,20 +5,14 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{client, spawn_app_with};
+use crate::helpers::spawn_app_with;
 
 const CALL: &str = "connexions-citoyennes-prochaine-promotion";
 
 #[tokio::test]
 async fn the_manager_selects_30_under_gender_and_country_rules_and_sends_the_results() {
     let app = spawn_app_with(true).await;
-    let manager = client();
-    manager
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"email": "responsable@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let manager = app.demo_client("responsable@cfi.demo").await;
     let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
     let params: Value = manager.get(url("/selection")).send().await.unwrap().json().await.unwrap();
     assert_eq!(params["size"], 30);
@@ -96,12 +90,7 @@ async fn the_manager_selects_30_under_gender_and_country_rules_and_sends_the_res
     assert_eq!(r["sent"], 0);
 
     // Only managers select.
-    let jury = client();
-    jury.post(app.url("/api/v1/session"))
-        .json(&json!({"email": "jury@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let jury = app.demo_client("jury@cfi.demo").await;
     assert_eq!(jury.put(url("/selection")).json(&params).send().await.unwrap().status(), 403);
 }
 
@@ -156,13 +145,7 @@ async fn the_selection_page_proposes_explains_and_confirms() {
 #[tokio::test]
 async fn a_selected_person_declines_and_the_next_who_keeps_the_rules_takes_her_place() {
     let app = spawn_app_with(true).await;
-    let manager = client();
-    manager
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"email": "responsable@cfi.demo", "password": tremplin::demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let manager = app.demo_client("responsable@cfi.demo").await;
     let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
     let decisions: Value = manager.get(url("/decisions")).send().await.unwrap().json().await.unwrap();
     let of = |d: &Value, kind: &str| -> Vec<i64> {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod apply;
 pub mod call_applications;
 pub mod calls;
+pub mod form;
 pub mod home;
 pub mod indicators;
 pub mod manage;

@@ -28,17 +28,7 @@ fn progress_text(i: I18n, done: usize, total: usize) -> String {
     i.tf("review.progress", &[("done", &done.to_string()), ("total", &total.to_string())])
 }
 
-fn pairs(body: &Bytes) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn get(p: &[(String, String)], key: &str) -> String {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
-
-fn flag(p: &[(String, String)], key: &str) -> bool {
-    p.iter().any(|(k, v)| k == key && (v == "1" || v == "on"))
-}
+use super::form::{flag, get, pairs};
 
 // ------------------------------------------------------------------ the reviewer
 

@@ -14,13 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::selection::{self, Choice, Params, Proposal};
 use crate::web::context::Ctx;
 
-fn pairs(body: &Bytes) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn get(p: &[(String, String)], key: &str) -> String {
-    p.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
-}
+use super::form::{get, pairs};
 
 /// A row of the decisions table.
 pub struct DecisionView {
@@ -106,15 +100,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<Se
     let user = ctx.require_user()?;
     let (call, decisions, log) = selection::decisions(app, user, slug).await?;
     let rec = receipts(app, call.id).await?;
-    let people: std::collections::HashMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, Option<String>)>(
-        "SELECT a.id, u.name, a.receipt FROM applications a JOIN users u ON u.id = a.user_id WHERE a.call_id = $1",
-    )
-    .bind(call.id)
-    .fetch_all(&app.db.pool)
-    .await?
-    .into_iter()
-    .map(|(id, name, receipt)| (id, (name, receipt.unwrap_or_default())))
-    .collect();
+    let people = selection::people(app, call.id).await?;
     let person = |id: i64| people.get(&id).cloned().unwrap_or_default();
     Ok(SelectionPage {
         page: PageCtx::new(ctx, &i.tf1("selection.title", "call", &call.title)),
