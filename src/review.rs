@@ -303,6 +303,65 @@ pub(crate) async fn assign_call(app: &App, call: &CallRow) -> AppResult<AssignRe
     })
 }
 
+/// Moves one assignment by hand from a reviewer to another (who has no conflict of
+/// interest with the application and does not have it yet). A submitted review stays where
+/// it is: scores are never lost.
+pub async fn reassign(app: &App, user: &UserRow, slug: &str, application_id: i64, from: i64, to: i64) -> AppResult<()> {
+    let call = crate::calls::managed(app, user, slug).await?;
+    let reviewers = store::reviewers(&app.db, call.id).await?;
+    if !reviewers.iter().any(|r| r.id == from) {
+        return Err(AppError::NotFound);
+    }
+    if !reviewers.iter().any(|r| r.id == to && r.active != 0) {
+        return Err(AppError::field("to", "error.review.no_such_reviewer"));
+    }
+    let current = store::review(&app.db, from, application_id).await?.ok_or(AppError::NotFound)?;
+    if current.status == "submitted" {
+        return Err(AppError::Conflict { field: "from", key: "error.review.already_submitted" });
+    }
+    if store::review(&app.db, to, application_id).await?.is_some() {
+        return Err(AppError::field("to", "error.review.already_assigned"));
+    }
+    let conflicted = store::conflicts(&app.db, call.id)
+        .await?
+        .iter()
+        .any(|c| c.reviewer_id == to && c.application_id == application_id);
+    if conflicted {
+        return Err(AppError::field("to", "error.review.conflicted"));
+    }
+    let mut tx = app.db.begin().await?;
+    store::unassign(&mut tx, application_id, from).await?;
+    store::assign(&mut tx, application_id, to).await?;
+    tx.commit().await?;
+    tracing::info!(application = application_id, from, to, by = user.id, "assignment moved");
+    Ok(())
+}
+
+/// The reviewers of one application: (reviewer id, name, status of her review), and the
+/// active reviewers it could go to.
+pub async fn reviewers_of(
+    app: &App,
+    call_id: i64,
+    application_id: i64,
+) -> AppResult<(Vec<(i64, String, String)>, Vec<(i64, String)>)> {
+    let reviewers = store::reviewers(&app.db, call_id).await?;
+    let reviews = store::reviews_of_call(&app.db, call_id).await?;
+    let mine: Vec<(i64, String, String)> = reviews
+        .iter()
+        .filter(|r| r.application_id == application_id)
+        .filter_map(|r| {
+            let v = reviewers.iter().find(|v| v.id == r.reviewer_id)?;
+            Some((v.id, v.name.clone(), r.status.clone()))
+        })
+        .collect();
+    let others = reviewers
+        .iter()
+        .filter(|v| v.active != 0 && !mine.iter().any(|(id, _, _)| *id == v.id))
+        .map(|v| (v.id, v.name.clone()))
+        .collect();
+    Ok((mine, others))
+}
+
 /// A manager marks a conflict of interest between a reviewer and an application; the
 /// assignment, if not submitted, goes to another reviewer.
 pub async fn set_conflict(

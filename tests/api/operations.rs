@@ -94,6 +94,7 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/reviewers/{id}",
         "/api/v1/calls/{slug}/reviewers/{id}/conflicts",
         "/api/v1/calls/{slug}/assignments",
+        "/api/v1/calls/{slug}/assignments/move",
         "/api/v1/calls/{slug}/review/results",
         "/api/v1/reviews",
         "/api/v1/calls/{slug}/reviews",

@@ -343,3 +343,72 @@ async fn the_review_pages_work_without_javascript() {
         .unwrap();
     assert!(csv.starts_with("rank,receipt,country"), "blind: no names in the ranking export: {}", &csv[..80]);
 }
+
+#[tokio::test]
+async fn a_manager_moves_one_assignment_by_hand() {
+    let app = spawn_app_with(true).await;
+    let manager = app.demo_client("responsable@cfi.demo").await;
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
+    // One of Moussa's applications (none scored) goes to a reviewer who does not have it.
+    let (application, from): (i64, i64) = sqlx::query_as(
+        "SELECT r.application_id, r.reviewer_id FROM reviews r JOIN reviewers v ON v.id = r.reviewer_id \
+         WHERE v.email = 'jury@cfi.demo' ORDER BY r.application_id LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let to: i64 = sqlx::query_scalar(
+        "SELECT v.id FROM reviewers v WHERE v.id NOT IN (SELECT reviewer_id FROM reviews WHERE application_id = $1) \
+         ORDER BY v.id LIMIT 1",
+    )
+    .bind(application)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let holder: i64 = sqlx::query_scalar(
+        "SELECT reviewer_id FROM reviews WHERE application_id = $1 AND reviewer_id <> $2 ORDER BY reviewer_id LIMIT 1",
+    )
+    .bind(application)
+    .bind(from)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let mv = |from: i64, to: i64| {
+        manager.post(url("/assignments/move")).json(&json!({"application": application, "from": from, "to": to})).send()
+    };
+    assert_eq!(mv(from, holder).await.unwrap().status(), 422, "she already has it");
+    assert_eq!(mv(from, 999_999).await.unwrap().status(), 422, "not a reviewer of the call");
+    assert_eq!(mv(to, from).await.unwrap().status(), 404, "nothing to move");
+    // Through the page, without JavaScript.
+    let page = format!("/gestion/appels/{CALL}/candidatures/{application}");
+    let html = manager.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Réattribuer"));
+    let csrf = crate::helpers::csrf_of(&html);
+    let r = manager
+        .post(app.url(&format!("{page}/evaluateur")))
+        .form(&[("csrf", csrf.as_str()), ("from", &from.to_string()), ("to", &to.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let now: Vec<i64> = sqlx::query_scalar("SELECT reviewer_id FROM reviews WHERE application_id = $1")
+        .bind(application)
+        .fetch_all(&app.db().pool)
+        .await
+        .unwrap();
+    assert!(now.contains(&to) && !now.contains(&from) && now.len() == 3, "{now:?}");
+    // A submitted review stays where it is.
+    let (scored, scorer): (i64, i64) = sqlx::query_as(
+        "SELECT application_id, reviewer_id FROM reviews WHERE status = 'submitted' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let r = manager
+        .post(url("/assignments/move"))
+        .json(&json!({"application": scored, "from": scorer, "to": to}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status() == 409 || r.status() == 422, "{}", r.status());
+}

@@ -104,6 +104,7 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(review::drop_reviewer))
         .routes(routes!(review::add_conflict))
         .routes(routes!(review::assign))
+        .routes(routes!(review::move_assignment))
         .routes(routes!(review::results))
         .routes(routes!(review::my_calls))
         .routes(routes!(review::my_queue))

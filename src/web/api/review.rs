@@ -114,6 +114,29 @@ pub async fn assign(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) 
     Ok(Json(review::assign(&app, ctx.require_user()?, &slug).await?))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct Move {
+    pub application: i64,
+    /// The reviewer who has it (her review not submitted).
+    pub from: i64,
+    /// The reviewer who gets it.
+    pub to: i64,
+}
+
+/// Move one assignment by hand to another reviewer.
+#[utoipa::path(post, path = "/api/v1/calls/{slug}/assignments/move", tag = "review", params(("slug" = String, Path)),
+    request_body = Move, security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already submitted"), (status = 422, body = ErrorBody)))]
+pub async fn move_assignment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(m): ApiJson<Move>,
+) -> AppResult<StatusCode> {
+    review::reassign(&app, ctx.require_user()?, &slug, m.application, m.from, m.to).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Progress, scores (raw and normalised), disagreements and the ranking.
 #[utoipa::path(get, path = "/api/v1/calls/{slug}/review/results", tag = "review", params(("slug" = String, Path)),
     security(("session" = []), ("token" = [])), responses((status = 200, body = Results)))]

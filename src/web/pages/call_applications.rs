@@ -135,6 +135,9 @@ struct OnePage {
     eligible: bool,
     id: i64,
     override_reason: Option<String>,
+    /// Its reviewers (id, name, status of the review) and those it could go to.
+    reviewers: Vec<(i64, String, String)>,
+    other_reviewers: Vec<(i64, String)>,
 }
 
 /// One application in full, read with the version of the form it answered.
@@ -147,6 +150,7 @@ pub async fn one(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(Strin
         None => current,
     };
     let answers = applications::answer_lines(i, &form, &r.answers, &r.files);
+    let (reviewers, other_reviewers) = crate::review::reviewers_of(&app, call.id, id).await?;
     Ok(html(
         StatusCode::OK,
         OnePage {
@@ -161,8 +165,25 @@ pub async fn one(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(Strin
             eligible: r.eligible,
             id: r.listed.id,
             override_reason: r.listed.eligibility_override.clone(),
+            reviewers,
+            other_reviewers,
         },
     ))
+}
+
+/// Moves the application from one reviewer to another (manual reassignment).
+pub async fn move_review(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let p = super::form::pairs(&body);
+    let num = |k: &str| {
+        super::form::get(&p, k).parse::<i64>().map_err(|_| AppError::field("to", "error.review.no_such_reviewer"))
+    };
+    crate::review::reassign(&app, ctx.require_user()?, &slug, id, num("from")?, num("to")?).await?;
+    Ok(super::see_other(&format!("/gestion/appels/{slug}/candidatures/{id}")))
 }
 
 /// Lets an applicant through the eligibility rules with a reason (or withdraws that).

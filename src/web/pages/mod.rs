@@ -110,6 +110,7 @@ pub fn router() -> Router<App> {
         .route("/gestion/appels/{slug}/candidatures.xlsx", get(call_applications::xlsx))
         .route("/gestion/appels/{slug}/candidatures/{id}", get(call_applications::one))
         .route("/gestion/appels/{slug}/candidatures/{id}/derogation", post(call_applications::set_override))
+        .route("/gestion/appels/{slug}/candidatures/{id}/evaluateur", post(call_applications::move_review))
         .route(
             "/gestion/appels/{slug}/eligibilite",
             get(call_applications::rules_form).post(call_applications::save_rules),
