@@ -812,20 +812,9 @@ async fn demo_review(app: &App, hash: &str) -> anyhow::Result<()> {
     let call = crate::store::calls::by_slug(&app.db, "connexions-citoyennes-prochaine-promotion")
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo call missing"))?;
+    // The default settings: blind, 3 reviewers per application, the rubric of the seed.
     let settings = crate::review::Settings::default();
-    crate::store::review::save_settings(
-        &app.db,
-        &crate::store::review::SettingsRow {
-            call_id: call.id,
-            rubric: serde_json::to_string(&settings.rubric)?,
-            blind: 1,
-            per_application: 3,
-            same_country_conflict: 0,
-            same_organisation_conflict: 1,
-            closes_at: None,
-        },
-    )
-    .await?;
+    crate::store::review::save_settings(&app.db, &crate::review::settings_row(call.id, &settings)?).await?;
     let mut tx = app.db.begin().await?;
     for (email, name, _, _) in &JURY[1..] {
         let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;

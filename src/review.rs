@@ -90,20 +90,21 @@ pub async fn save_settings(app: &App, user: &UserRow, slug: &str, s: &Settings) 
     if !(1..=10).contains(&s.per_application) {
         return Err(AppError::field("per_application", "error.review.per_application"));
     }
-    store::save_settings(
-        &app.db,
-        &SettingsRow {
-            call_id: call.id,
-            rubric: serde_json::to_string(&s.rubric).map_err(anyhow::Error::from)?,
-            blind: s.blind as i64,
-            per_application: s.per_application as i64,
-            same_country_conflict: s.same_country_conflict as i64,
-            same_organisation_conflict: s.same_organisation_conflict as i64,
-            closes_at: s.closes_at,
-        },
-    )
-    .await?;
+    store::save_settings(&app.db, &settings_row(call.id, s)?).await?;
     Ok(())
+}
+
+/// The stored form of a call's settings (the reverse of `settings_from`).
+pub(crate) fn settings_row(call_id: i64, s: &Settings) -> anyhow::Result<SettingsRow> {
+    Ok(SettingsRow {
+        call_id,
+        rubric: serde_json::to_string(&s.rubric)?,
+        blind: s.blind as i64,
+        per_application: s.per_application as i64,
+        same_country_conflict: s.same_country_conflict as i64,
+        same_organisation_conflict: s.same_organisation_conflict as i64,
+        closes_at: s.closes_at,
+    })
 }
 
 // ------------------------------------------------------------------ reviewers
@@ -495,19 +496,14 @@ fn project_label(form: &Form, answers: &Answers, id: i64) -> String {
 pub async fn queue(app: &App, user: &UserRow, slug: &str) -> AppResult<Queue> {
     let (call, reviewer, settings) = me_as_reviewer(app, user, slug).await?;
     let (_, form) = forms::current(&app.db, call.id).await?;
-    let mut items = vec![];
-    for r in store::reviews_of_reviewer(&app.db, reviewer.id).await? {
-        let answers: String = sqlx::query_scalar("SELECT answers FROM applications WHERE id = $1")
-            .bind(r.application_id)
-            .fetch_one(&app.db.pool)
-            .await?;
-        let answers: Answers = serde_json::from_str(&answers).unwrap_or_default();
-        items.push(QueueItem {
-            application: r.application_id,
-            status: r.status,
-            label: project_label(&form, &answers, r.application_id),
-        });
-    }
+    let mut items: Vec<QueueItem> = store::queue_of(&app.db, reviewer.id)
+        .await?
+        .into_iter()
+        .map(|(application, status, answers)| {
+            let answers: Answers = serde_json::from_str(&answers).unwrap_or_default();
+            QueueItem { application, status, label: project_label(&form, &answers, application) }
+        })
+        .collect();
     // What is left to do first.
     items.sort_by_key(|i| (i.status == "submitted", i.application));
     Ok(Queue { call, settings, items })
@@ -695,6 +691,16 @@ pub struct Results {
 
 /// Progress, scores and ranking of a call's review.
 pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRow, Settings, Results)> {
+    let (call, s, results, _) = results_and_reviews(app, user, slug).await?;
+    Ok((call, s, results))
+}
+
+/// The results, and the reviews they were computed from.
+async fn results_and_reviews(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+) -> AppResult<(CallRow, Settings, Results, Vec<ReviewRow>)> {
     let call = crate::calls::managed(app, user, slug).await?;
     let s = settings_of(app, call.id).await?;
     let apps = pool(app, &call).await?;
@@ -715,13 +721,22 @@ pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRo
     let agg: Aggregate = aggregation::aggregate(&done, &aggregation::Params::default());
     let by_app: HashMap<i64, (usize, &aggregation::ApplicationResult)> =
         agg.applications.iter().enumerate().map(|(i, a)| (a.application, (i, a))).collect();
-    let count = |id: i64, submitted: bool| {
-        reviews.iter().filter(|r| r.application_id == id && (!submitted || r.status == "submitted")).count()
-    };
+    // (assigned, submitted) per application and per reviewer, counted once.
+    let mut per_app: HashMap<i64, (usize, usize)> = HashMap::new();
+    let mut per_reviewer: HashMap<i64, (usize, usize)> = HashMap::new();
+    for r in &reviews {
+        let submitted = (r.status == "submitted") as usize;
+        for (map, key) in [(&mut per_app, r.application_id), (&mut per_reviewer, r.reviewer_id)] {
+            let e = map.entry(key).or_default();
+            e.0 += 1;
+            e.1 += submitted;
+        }
+    }
     let mut rows: Vec<ResultRow> = apps
         .iter()
         .map(|r| {
             let result = by_app.get(&r.listed.id);
+            let (assigned, submitted) = per_app.get(&r.listed.id).copied().unwrap_or_default();
             ResultRow {
                 rank: 0,
                 application: r.listed.id,
@@ -729,8 +744,8 @@ pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRo
                 name: r.listed.name.clone(),
                 country: r.country.clone(),
                 gender: r.gender.clone(),
-                assigned: count(r.listed.id, false),
-                submitted: count(r.listed.id, true),
+                assigned,
+                submitted,
                 raw_mean: result.map(|(_, a)| a.raw_mean),
                 normalised_mean: result.map(|(_, a)| a.normalised_mean),
                 spread: result.map(|(_, a)| a.spread),
@@ -749,14 +764,15 @@ pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRo
         .iter()
         .map(|v| {
             let stats = agg.reviewers.iter().find(|x| x.reviewer == v.id);
+            let (assigned, submitted) = per_reviewer.get(&v.id).copied().unwrap_or_default();
             ReviewerProgress {
                 id: v.id,
                 name: v.name.clone(),
                 email: v.email.clone(),
                 languages: v.languages.clone(),
                 active: v.active != 0,
-                assigned: reviews.iter().filter(|r| r.reviewer_id == v.id).count(),
-                submitted: reviews.iter().filter(|r| r.reviewer_id == v.id && r.status == "submitted").count(),
+                assigned,
+                submitted,
                 mean: stats.map(|x| x.mean),
                 offset: stats.map(|x| x.offset),
                 leaning: stats.map(|x| {
@@ -768,24 +784,22 @@ pub async fn results(app: &App, user: &UserRow, slug: &str) -> AppResult<(CallRo
             }
         })
         .collect();
-    Ok((
-        call,
-        s,
-        Results {
-            applications: rows,
-            reviewers: progress,
-            assignments: reviews.len(),
-            submitted: reviews.iter().filter(|r| r.status == "submitted").count(),
-            alpha: agg.alpha,
-        },
-    ))
+    let results = Results {
+        applications: rows,
+        reviewers: progress,
+        assignments: reviews.len(),
+        submitted: per_app.values().map(|(_, s)| s).sum(),
+        alpha: agg.alpha,
+    };
+    Ok((call, s, results, reviews))
 }
 
 /// The scores matrix: one line per application (receipt number), one column per reviewer
 /// (weighted score out of 100 of a submitted review; "…" for one not submitted yet).
 pub async fn scores_table(app: &App, user: &UserRow, slug: &str) -> AppResult<(String, Vec<Vec<String>>)> {
-    let (call, _, results) = results(app, user, slug).await?;
-    let reviews = store::reviews_of_call(&app.db, call.id).await?;
+    let (call, _, results, reviews) = results_and_reviews(app, user, slug).await?;
+    let by_pair: HashMap<(i64, i64), &ReviewRow> =
+        reviews.iter().map(|r| ((r.application_id, r.reviewer_id), r)).collect();
     let mut header = vec!["receipt".to_owned()];
     header.extend(results.reviewers.iter().map(|r| r.name.clone()));
     header.push("normalised_mean".into());
@@ -793,7 +807,7 @@ pub async fn scores_table(app: &App, user: &UserRow, slug: &str) -> AppResult<(S
     for a in &results.applications {
         let mut line = vec![a.receipt.clone()];
         for v in &results.reviewers {
-            line.push(match reviews.iter().find(|r| r.application_id == a.application && r.reviewer_id == v.id) {
+            line.push(match by_pair.get(&(a.application, v.id)) {
                 Some(r) => r.score_milli.map(|m| format!("{:.2}", m as f64 / 1000.0)).unwrap_or_else(|| "…".into()),
                 None => String::new(),
             });

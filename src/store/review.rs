@@ -126,6 +126,18 @@ pub async fn reviews_of_reviewer(db: &Db, reviewer_id: i64) -> anyhow::Result<Ve
         .await?)
 }
 
+/// A reviewer's assignments with the answers of each application, in one query: (application
+/// id, status of the review, answers as JSON).
+pub async fn queue_of(db: &Db, reviewer_id: i64) -> anyhow::Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.application_id, r.status, a.answers FROM reviews r JOIN applications a ON a.id = r.application_id \
+         WHERE r.reviewer_id = $1 ORDER BY r.id",
+    )
+    .bind(reviewer_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 pub async fn review(db: &Db, reviewer_id: i64, application_id: i64) -> anyhow::Result<Option<ReviewRow>> {
     Ok(sqlx::query_as(&format!("SELECT {REVIEW} FROM reviews r WHERE r.reviewer_id = $1 AND r.application_id = $2"))
         .bind(reviewer_id)

@@ -193,10 +193,9 @@ pub async fn set_override(
     Path((slug, id)): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let get = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let reason = get("reason");
-    let reason = if get("action") == "clear" { None } else { Some(reason.as_str()) };
+    let p = super::form::pairs(&body);
+    let reason = super::form::get(&p, "reason");
+    let reason = if super::form::get(&p, "action") == "clear" { None } else { Some(reason.as_str()) };
     applications::set_override(&app, ctx.require_user()?, &slug, id, reason).await?;
     Ok(super::see_other(&format!("/gestion/appels/{slug}/candidatures/{id}")))
 }

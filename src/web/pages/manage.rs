@@ -26,16 +26,11 @@ fn user(ctx: &Ctx) -> AppResult<&UserRow> {
 }
 
 /// The pairs of a url-encoded body (repeated keys kept, as checkboxes send them).
-fn pairs(body: &Bytes) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
-}
+use super::form::{flag, pairs};
 
+/// The value of a field as typed (untrimmed: the use cases trim what they need to).
 fn get(p: &[(String, String)], key: &str) -> String {
     p.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
-}
-
-fn flag(p: &[(String, String)], key: &str) -> bool {
-    p.iter().any(|(k, v)| k == key && (v == "1" || v == "on" || v == "true"))
 }
 
 pub fn programme_input(p: &[(String, String)]) -> ProgrammeInput {

@@ -65,42 +65,41 @@ impl SelectionPage {
     }
 }
 
+/// A call's applicants: application id → (name, receipt number; empty for a draft).
+type People = std::collections::HashMap<i64, (String, String)>;
+
 /// "CCP-000123 | reason" lines, as typed, to choices by application.
-fn choices(app_receipts: &[(i64, String)], text: &str) -> Result<Vec<Choice>, ()> {
+fn choices(people: &People, text: &str) -> Result<Vec<Choice>, ()> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|l| {
             let (receipt, reason) = l.split_once('|').ok_or(())?;
-            let id = app_receipts.iter().find(|(_, r)| r.eq_ignore_ascii_case(receipt.trim())).ok_or(())?.0;
+            let receipt = receipt.trim();
+            let id = people
+                .iter()
+                .find(|(_, (_, r))| !r.is_empty() && r.eq_ignore_ascii_case(receipt))
+                .map(|(id, _)| *id)
+                .ok_or(())?;
             Ok(Choice { application: id, reason: reason.trim().to_owned() })
         })
         .collect()
 }
 
-fn choices_text(app_receipts: &[(i64, String)], c: &[Choice]) -> String {
+fn choices_text(people: &People, c: &[Choice]) -> String {
     c.iter()
         .filter_map(|c| {
-            let r = app_receipts.iter().find(|(id, _)| *id == c.application)?;
-            Some(format!("{} | {}", r.1, c.reason))
+            let (_, receipt) = people.get(&c.application).filter(|(_, r)| !r.is_empty())?;
+            Some(format!("{receipt} | {}", c.reason))
         })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-async fn receipts(app: &App, call_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, receipt FROM applications WHERE call_id = $1 AND receipt IS NOT NULL")
-        .bind(call_id)
-        .fetch_all(&app.db.pool)
-        .await?)
-}
-
-async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<SelectionPage> {
+async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params, people: &People) -> AppResult<SelectionPage> {
     let i = ctx.i18n();
     let user = ctx.require_user()?;
     let (call, decisions, log) = selection::decisions(app, user, slug).await?;
-    let rec = receipts(app, call.id).await?;
-    let people = selection::people(app, call.id).await?;
     let person = |id: i64| people.get(&id).cloned().unwrap_or_default();
     Ok(SelectionPage {
         page: PageCtx::new(ctx, &i.tf1("selection.title", "call", &call.title)),
@@ -110,8 +109,8 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params) -> AppResult<Se
         waitlist: params.waitlist.to_string(),
         women_min: params.gender_min_percent.get("female").map(|v| v.to_string()).unwrap_or_default(),
         country_max: params.country_max.map(|v| v.to_string()).unwrap_or_default(),
-        pins: choices_text(&rec, &params.pins),
-        excludes: choices_text(&rec, &params.excludes),
+        pins: choices_text(people, &params.pins),
+        excludes: choices_text(people, &params.excludes),
         form: FormState::default(),
         infeasible: None,
         proposal: None,
@@ -157,7 +156,8 @@ pub async fn show(
 ) -> AppResult<Response> {
     let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
     let params = selection::params_of(&app, call.id).await?;
-    let mut p = page(&app, &ctx, &slug, &params).await?;
+    let people = selection::people(&app, call.id).await?;
+    let mut p = page(&app, &ctx, &slug, &params, &people).await?;
     let i = ctx.i18n();
     p.message = match (d.fait, d.envoye, d.desistement) {
         (Some(n), _, _) => Some(i.tf1("selection.confirmed", "n", n)),
@@ -175,7 +175,7 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     let user = ctx.require_user()?;
     let call = crate::calls::managed(&app, user, &slug).await?;
     let p = pairs(&body);
-    let rec = receipts(&app, call.id).await?;
+    let people = selection::people(&app, call.id).await?;
     let mut e = crate::error::FieldErrors::new();
     let mut number = |field: &'static str, v: String| -> Option<u32> {
         if v.is_empty() {
@@ -187,9 +187,10 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     let waitlist = number("waitlist", get(&p, "waitlist")).unwrap_or(0);
     let women = number("women_min", get(&p, "women_min"));
     let country_max = number("country_max", get(&p, "country_max"));
-    let pins =
-        choices(&rec, &get(&p, "pins")).map_err(|_| e.insert("pins", "selection.unknown_receipt")).unwrap_or_default();
-    let excludes = choices(&rec, &get(&p, "excludes"))
+    let pins = choices(&people, &get(&p, "pins"))
+        .map_err(|_| e.insert("pins", "selection.unknown_receipt"))
+        .unwrap_or_default();
+    let excludes = choices(&people, &get(&p, "excludes"))
         .map_err(|_| e.insert("excludes", "selection.unknown_receipt"))
         .unwrap_or_default();
     let params = Params {
@@ -200,7 +201,7 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
         pins,
         excludes,
     };
-    let mut shown = page(&app, &ctx, &slug, &params).await?;
+    let mut shown = page(&app, &ctx, &slug, &params, &people).await?;
     // Keep what was typed, even when it could not be read.
     shown.size = get(&p, "size");
     shown.waitlist = get(&p, "waitlist");
