@@ -95,7 +95,8 @@ fn selection_problem() -> selection::Problem {
                 gender: if rng.below(100) < 45 { "f" } else { "m" }.into(),
                 country: COUNTRIES[country].into(),
                 region: region(country),
-                answers: BTreeMap::new(),
+                answers: [("stage".to_string(), ["idea", "prototype", "running"][rng.below(3) as usize].to_string())]
+                    .into(),
             }
         })
         .collect();
@@ -106,6 +107,14 @@ fn selection_problem() -> selection::Problem {
         ..Constraints::default()
     };
     selection::Problem { candidates, size: 50, waitlist: 10, constraints }
+}
+
+/// The same with a fourth family the flow cannot hold: at least 20 projects at the idea
+/// stage, which sends the selection to the integer program.
+fn selection_with_answers() -> selection::Problem {
+    let mut p = selection_problem();
+    p.constraints.answer_min.push(selection::AnswerMin { question: "stage".into(), value: "idea".into(), min: 20 });
+    p
 }
 
 fn bench(c: &mut Criterion) {
@@ -131,6 +140,9 @@ fn bench(c: &mut Criterion) {
     let sp = selection_problem();
     let o = selection::select(&sp).unwrap();
     eprintln!("selection: {:?} solver, total {} milli-points", o.solver, o.total);
+    let sa = selection_with_answers();
+    let o = selection::select(&sa).unwrap();
+    eprintln!("selection with an answer minimum: {:?} solver, total {} milli-points", o.solver, o.total);
 
     let mut group = c.benchmark_group("review");
     group.sample_size(10);
@@ -140,6 +152,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("aggregate and rank 300k reviews", |b| b.iter(|| aggregate(black_box(&reviews), &params)));
     group.bench_function("select 50 of 10k, gender min + country max + region min", |b| {
         b.iter(|| selection::select(black_box(&sp)).unwrap())
+    });
+    group.bench_function("select 50 of 10k, the same + answer min (integer program)", |b| {
+        b.iter(|| selection::select(black_box(&sa)).unwrap())
     });
     group.finish();
 }

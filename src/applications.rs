@@ -53,7 +53,7 @@ impl Dossier {
     }
 }
 
-fn parse_answers(json: &str) -> Answers {
+pub(crate) fn parse_answers(json: &str) -> Answers {
     serde_json::from_str(json).unwrap_or_default()
 }
 

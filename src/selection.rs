@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
+use crate::domain::form::{Form, Kind};
+use crate::domain::programme::{localized, Country, Region};
 use crate::domain::selection::{self, Candidate, Constraints, Decision, Outcome, Reason, Rule, SelectionError};
 use crate::error::{AppError, AppResult};
 use crate::i18n::I18n;
@@ -40,6 +42,22 @@ pub struct Params {
     pub pins: Vec<Choice>,
     /// Neither selected nor waitlisted.
     pub excludes: Vec<Choice>,
+    /// At least this many selected per region (north, west, central, east, southern or
+    /// other: the African Union's regions, from each applicant's country).
+    pub region_min: BTreeMap<String, u32>,
+    /// At least so many selected who gave an answer (to a single-choice or yes/no question).
+    pub answer_min: Vec<AnswerMin>,
+}
+
+/// At least `min` selected whose answer to `question` is `value` (e.g. at least 5 whose
+/// project is already running).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AnswerMin {
+    /// The question's id in the call's form, e.g. "q14".
+    pub question: String,
+    /// The option's value, e.g. "running".
+    pub value: String,
+    pub min: u32,
 }
 
 impl Default for Params {
@@ -51,6 +69,8 @@ impl Default for Params {
             country_max: Some(3),
             pins: vec![],
             excludes: vec![],
+            region_min: BTreeMap::new(),
+            answer_min: vec![],
         }
     }
 }
@@ -88,7 +108,56 @@ pub async fn params_of(app: &App, call_id: i64) -> AppResult<Params> {
     Ok(store::params(&app.db, call_id).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
 }
 
-fn rule_text(i: I18n, r: &Rule) -> String {
+/// A question a minimum may count: (id, label, options as (value, label)).
+pub type AnswerQuestion = (String, String, Vec<(String, String)>);
+
+/// The questions a minimum may count answers of: single-choice and yes/no questions of the
+/// form, labelled in the reader's language.
+pub fn answer_questions(form: &Form, i: I18n) -> Vec<AnswerQuestion> {
+    let en = i.locale == crate::domain::locale::Locale::En;
+    form.questions()
+        .filter_map(|q| {
+            let options = match &q.kind {
+                Kind::SingleChoice { options } => {
+                    options.iter().map(|o| (o.value.clone(), localized(&o.label, &o.label_en, en).to_owned())).collect()
+                }
+                Kind::YesNo => {
+                    vec![("yes".into(), i.t("apply.yes").to_owned()), ("no".into(), i.t("apply.no").to_owned())]
+                }
+                _ => return None,
+            };
+            Some((q.id.clone(), localized(&q.label, &q.label_en, en).to_owned(), options))
+        })
+        .collect()
+}
+
+/// How rules name regions and answers to the reader.
+struct Labels {
+    i: I18n,
+    /// (question, value) → "question: option".
+    answers: HashMap<(String, String), String>,
+}
+
+impl Labels {
+    fn new(i: I18n, form: &Form) -> Labels {
+        let answers = answer_questions(form, i)
+            .into_iter()
+            .flat_map(|(q, label, options)| {
+                options.into_iter().map(move |(v, o)| ((q.clone(), v), format!("{label} : {o}")))
+            })
+            .collect();
+        Labels { i, answers }
+    }
+    fn region(&self, code: &str) -> String {
+        Region::parse(code).map(|r| self.i.t(&r.label_key()).to_owned()).unwrap_or_else(|| code.to_owned())
+    }
+    fn answer(&self, question: &str, value: &str) -> String {
+        self.answers.get(&(question.to_owned(), value.to_owned())).cloned().unwrap_or_else(|| value.to_owned())
+    }
+}
+
+fn rule_text(l: &Labels, r: &Rule) -> String {
+    let i = l.i;
     match r {
         Rule::GenderMin { gender, min } => i.tf(
             "selection.rule.gender_min",
@@ -98,16 +167,17 @@ fn rule_text(i: I18n, r: &Rule) -> String {
             i.tf("selection.rule.country_max", &[("max", &max.to_string()), ("country", country)])
         }
         Rule::RegionMin { region, min } => {
-            i.tf("selection.rule.region_min", &[("min", &min.to_string()), ("region", region)])
+            i.tf("selection.rule.region_min", &[("min", &min.to_string()), ("region", &l.region(region))])
         }
-        Rule::AnswerMin { value, min, .. } => {
-            i.tf("selection.rule.answer_min", &[("min", &min.to_string()), ("value", value)])
+        Rule::AnswerMin { question, value, min } => {
+            i.tf("selection.rule.answer_min", &[("min", &min.to_string()), ("value", &l.answer(question, value))])
         }
     }
 }
 
-fn reason_text(i: I18n, r: &Reason) -> String {
-    let rules = |which: &[Rule]| which.iter().map(|w| rule_text(i, w)).collect::<Vec<_>>().join(", ");
+fn reason_text(l: &Labels, r: &Reason) -> String {
+    let i = l.i;
+    let rules = |which: &[Rule]| which.iter().map(|w| rule_text(l, w)).collect::<Vec<_>>().join(", ");
     match r {
         Reason::Pinned { reason } => i.tf1("selection.reason.pinned", "reason", reason),
         Reason::Excluded { reason } => i.tf1("selection.reason.excluded", "reason", reason),
@@ -119,7 +189,8 @@ fn reason_text(i: I18n, r: &Reason) -> String {
 }
 
 /// Says which rule to relax, in the reader's language.
-pub fn error_text(i: I18n, e: &SelectionError) -> String {
+fn error_text(l: &Labels, e: &SelectionError) -> String {
+    let i = l.i;
     let n = |v: &usize| v.to_string();
     match e {
         SelectionError::PinsOverCountryMax { country, .. } => i.tf1(e.message_key(), "country", country),
@@ -133,12 +204,14 @@ pub fn error_text(i: I18n, e: &SelectionError) -> String {
             e.message_key(),
             &[("gender", i.t(&format!("gender.{gender}"))), ("needed", &n(needed)), ("available", &n(available))],
         ),
-        SelectionError::RegionMin { region, needed, available } => {
-            i.tf(e.message_key(), &[("region", region), ("needed", &n(needed)), ("available", &n(available))])
-        }
-        SelectionError::AnswerMin { value, needed, available, .. } => {
-            i.tf(e.message_key(), &[("value", value), ("needed", &n(needed)), ("available", &n(available))])
-        }
+        SelectionError::RegionMin { region, needed, available } => i.tf(
+            e.message_key(),
+            &[("region", &l.region(region)), ("needed", &n(needed)), ("available", &n(available))],
+        ),
+        SelectionError::AnswerMin { question, value, needed, available } => i.tf(
+            e.message_key(),
+            &[("value", &l.answer(question, value)), ("needed", &n(needed)), ("available", &n(available))],
+        ),
         SelectionError::CountryMax { max, countries, capacity, needed } => i.tf(
             e.message_key(),
             &[("max", &n(max)), ("countries", &n(countries)), ("capacity", &n(capacity)), ("needed", &n(needed))],
@@ -147,7 +220,7 @@ pub fn error_text(i: I18n, e: &SelectionError) -> String {
     }
 }
 
-fn check_params(p: &Params) -> AppResult<()> {
+fn check_params(p: &Params, form: &Form, i: I18n) -> AppResult<()> {
     let mut e = crate::error::FieldErrors::new();
     if p.size == 0 || p.size > 10_000 {
         e.insert("size", "error.selection.size");
@@ -164,6 +237,19 @@ fn check_params(p: &Params) -> AppResult<()> {
     if p.pins.iter().chain(&p.excludes).any(|c| c.reason.trim().is_empty()) {
         e.insert("reason", "error.selection.reason");
     }
+    if p.region_min.keys().any(|r| Region::parse(r).is_none()) {
+        e.insert("region_min", "error.selection.unknown_region");
+    }
+    if p.region_min.values().chain(p.answer_min.iter().map(|a| &a.min)).any(|v| *v > p.size) {
+        e.insert("region_min", "error.selection.min_over_size");
+    }
+    let answerable = answer_questions(form, i);
+    let known = |a: &AnswerMin| {
+        answerable.iter().any(|(q, _, options)| *q == a.question && options.iter().any(|(v, _)| *v == a.value))
+    };
+    if !p.answer_min.iter().all(known) {
+        e.insert("answer_min", "error.selection.unknown_answer");
+    }
     if e.is_empty() {
         Ok(())
     } else {
@@ -179,8 +265,26 @@ pub async fn propose(
     i: I18n,
     params: &Params,
 ) -> AppResult<(CallRow, Proposal)> {
-    check_params(params)?;
     let (call, _, results) = crate::review::results(app, user, slug).await?;
+    let (_, form) = crate::store::forms::current(&app.db, call.id).await?;
+    check_params(params, &form, i)?;
+    let labels = Labels::new(i, &form);
+    // Answers are read only when a rule counts them.
+    let mut answers: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
+    if !params.answer_min.is_empty() {
+        let questions: std::collections::BTreeSet<&str> =
+            params.answer_min.iter().map(|a| a.question.as_str()).collect();
+        for (id, raw) in sqlx::query_as::<_, (i64, String)>("SELECT id, answers FROM applications WHERE call_id = $1")
+            .bind(call.id)
+            .fetch_all(&app.db.pool)
+            .await?
+        {
+            let given = crate::applications::parse_answers(&raw);
+            let picked =
+                questions.iter().filter_map(|q| Some((q.to_string(), given.get(*q)?.as_str()?.to_owned()))).collect();
+            answers.insert(id, picked);
+        }
+    }
     let submitted_at: HashMap<i64, i64> =
         sqlx::query_as::<_, (i64, Option<i64>)>("SELECT id, submitted_at FROM applications WHERE call_id = $1")
             .bind(call.id)
@@ -201,8 +305,8 @@ pub async fn propose(
                     .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
                 gender: r.gender.clone(),
                 country: r.country.to_ascii_uppercase(),
-                region: String::new(),
-                answers: BTreeMap::new(),
+                region: Country::parse(&r.country).map_or(Region::Other, Country::region).code().to_owned(),
+                answers: answers.remove(&r.application).unwrap_or_default(),
             })
             .collect(),
         size: params.size,
@@ -215,8 +319,13 @@ pub async fn propose(
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
             country_max: params.country_max,
-            region_min: BTreeMap::new(),
-            answer_min: vec![],
+            region_min: params.region_min.iter().filter(|(_, v)| **v > 0).map(|(k, v)| (k.clone(), *v)).collect(),
+            answer_min: params
+                .answer_min
+                .iter()
+                .filter(|a| a.min > 0)
+                .map(|a| selection::AnswerMin { question: a.question.clone(), value: a.value.clone(), min: a.min })
+                .collect(),
             pins: params.pins.iter().map(|c| Decision { id: c.application, reason: c.reason.trim().into() }).collect(),
             excludes: params
                 .excludes
@@ -225,7 +334,7 @@ pub async fn propose(
                 .collect(),
         },
     };
-    let outcome: Outcome = selection::select(&problem).map_err(|e| AppError::Infeasible(error_text(i, &e)))?;
+    let outcome: Outcome = selection::select(&problem).map_err(|e| AppError::Infeasible(error_text(&labels, &e)))?;
     let by_id: HashMap<i64, &&crate::review::ResultRow> = ranked.iter().map(|r| (r.application, r)).collect();
     let waitlisted: HashMap<i64, usize> = outcome.waitlist.iter().enumerate().map(|(n, w)| (w.id, n + 1)).collect();
     let rows: Vec<Row> = outcome
@@ -251,7 +360,7 @@ pub async fn propose(
                 }
                 .into(),
                 waitlist_rank,
-                reason: reason_text(i, &x.reason),
+                reason: reason_text(&labels, &x.reason),
             })
         })
         .collect();

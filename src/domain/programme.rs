@@ -68,6 +68,19 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// The African Union's five regions, and "other" for countries outside Africa: what a
+    /// selection's regional minimums count (see `Country::region`).
+    Region {
+        North = "north",
+        West = "west",
+        Central = "central",
+        East = "east",
+        Southern = "southern",
+        Other = "other",
+    }
+);
+
 /// Parses a comma-separated list of codes, refusing unknown ones; sorted, no duplicates.
 pub fn parse_codes<T: Copy + Ord>(input: &[String], parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>, String> {
     let mut out = vec![];
@@ -90,6 +103,21 @@ impl Country {
     }
     pub fn code(self) -> &'static str {
         self.0
+    }
+    /// The African Union region of the country (`Other` outside Africa).
+    pub fn region(self) -> Region {
+        match self.0 {
+            "DZ" | "EG" | "LY" | "MR" | "MA" | "TN" => Region::North,
+            "BJ" | "BF" | "CV" | "CI" | "GM" | "GH" | "GN" | "GW" | "LR" | "ML" | "NE" | "NG" | "SN" | "SL" | "TG" => {
+                Region::West
+            }
+            "BI" | "CM" | "CF" | "TD" | "CG" | "CD" | "GQ" | "GA" | "ST" => Region::Central,
+            "KM" | "DJ" | "ER" | "ET" | "KE" | "MG" | "MU" | "RW" | "SC" | "SO" | "SS" | "SD" | "TZ" | "UG" => {
+                Region::East
+            }
+            "AO" | "BW" | "SZ" | "LS" | "MW" | "MZ" | "NA" | "ZA" | "ZM" | "ZW" => Region::Southern,
+            _ => Region::Other,
+        }
     }
     pub fn name(self, english: bool) -> &'static str {
         COUNTRIES
@@ -221,6 +249,20 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), COUNTRIES.len(), "no duplicate country");
+    }
+
+    #[test]
+    fn every_african_country_has_its_region() {
+        assert_eq!(Country::parse("SN").map(Country::region), Some(Region::West));
+        assert_eq!(Country::parse("CD").map(Country::region), Some(Region::Central));
+        assert_eq!(Country::parse("TN").map(Country::region), Some(Region::North));
+        assert_eq!(Country::parse("FR").map(Country::region), Some(Region::Other));
+        // Everything listed before France is in Africa, so none of it may fall to "other".
+        let africa = COUNTRIES.iter().take_while(|c| c.0 != "FR");
+        assert_eq!(africa.clone().count(), 54);
+        for (code, ..) in africa {
+            assert_ne!(Country::parse(code).map(Country::region), Some(Region::Other), "{code}");
+        }
     }
 
     #[test]

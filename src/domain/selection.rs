@@ -8,9 +8,11 @@
 //! partition on one side and countries nested in regions on the other, the best cohort is a
 //! min-cost flow (genders → countries → regions), solved exactly in a few milliseconds
 //! whatever the number of candidates. Any other shape (a minimum per answer value, countries
-//! spread over several regions) goes to a branch and bound over the candidates, exact too
-//! but exponential in the worst case: it gives up with `SelectionError::TooComplex` rather
-//! than answer wrongly.
+//! spread over several regions) is an integer program solved by `microlp` (LP relaxation
+//! and branch and bound, proven optimal), in two passes so that ties are broken exactly as
+//! below. Should it fail numerically or take too long, a plain branch and bound over the
+//! candidates takes over, exact too but exponential in the worst case: it gives up with
+//! `SelectionError::TooComplex` rather than answer wrongly.
 //!
 //! Order and ties: candidates are ranked by score (descending), then earlier submission,
 //! then id. Between two cohorts with the same total score, the one whose members have the
@@ -211,6 +213,7 @@ pub struct WaitlistEntry {
 #[serde(rename_all = "snake_case")]
 pub enum Solver {
     Flow,
+    IntegerProgram,
     BranchAndBound,
 }
 
@@ -405,6 +408,7 @@ impl<'p> Prepared<'p> {
         match solver {
             Solver::Flow => Ok(self.flow()),
             Solver::BranchAndBound => self.branch_and_bound(),
+            Solver::IntegerProgram => self.integer_program(),
         }
     }
 }
@@ -575,7 +579,73 @@ impl<'a> Nodes<'a> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Branch and bound, for any shape of rules.
+// Integer programming, for any shape of rules: one 0/1 variable per candidate worth
+// considering, the size as an equality, each country's room and each minimum as a row.
+// Lexicographic like `value`: first the best total score, then, among cohorts with that
+// total, the smallest sum of rank positions. Scores are integers, so the first optimum is
+// read exactly from the chosen candidates before the second solve holds it.
+
+/// Time given to each of the two solves before giving up (to branch and bound).
+const INTEGER_PROGRAM_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Prepared<'_> {
+    fn integer_program(&self) -> Result<Option<Vec<usize>>, SelectionError> {
+        use microlp::{ComparisonOp, OptimizationDirection};
+        let (groups, items) = self.worth_considering();
+        let cs = &self.p.candidates;
+        let build = |direction, objective: &dyn Fn(usize) -> f64| {
+            let mut lp = microlp::Problem::new(direction);
+            lp.set_time_limit(INTEGER_PROGRAM_TIME);
+            let x: Vec<microlp::Variable> = items.iter().map(|&i| lp.add_binary_var(objective(i))).collect();
+            let row = |which: &dyn Fn(usize) -> bool| -> Vec<(microlp::Variable, f64)> {
+                items.iter().zip(&x).filter(|(&i, _)| which(i)).map(|(_, &v)| (v, 1.0)).collect()
+            };
+            lp.add_constraint(row(&|_| true), ComparisonOp::Eq, self.seats as f64);
+            let countries: BTreeSet<&str> = items.iter().map(|&i| cs[i].country.as_str()).collect();
+            for country in countries {
+                lp.add_constraint(row(&|i| cs[i].country == country), ComparisonOp::Le, self.room(country) as f64);
+            }
+            for g in &groups {
+                lp.add_constraint(row(&|i| g.rule.holds_for(&cs[i])), ComparisonOp::Ge, g.need as f64);
+            }
+            (lp, x)
+        };
+        let chosen = |solution: &microlp::Solution, x: &[microlp::Variable]| -> Vec<usize> {
+            items.iter().zip(x).filter(|(_, &v)| solution.var_value(v) > 0.5).map(|(&i, _)| i).collect()
+        };
+        let solved = |lp: &microlp::Problem| match lp.solve().map(microlp::SolveOutcome::into_solution) {
+            Ok(Ok(solution)) if solution.status() == microlp::SolutionStatus::Optimal => Ok(Some(solution)),
+            Err(microlp::Error::Infeasible) => Ok(None),
+            _ => Err(()),
+        };
+        let (lp, x) = build(OptimizationDirection::Maximize, &|i| cs[i].score as f64);
+        let best = match solved(&lp) {
+            Ok(Some(solution)) => chosen(&solution, &x),
+            Ok(None) => return Ok(None),
+            Err(()) => return self.branch_and_bound(),
+        };
+        let total: i64 = best.iter().map(|&i| cs[i].score).sum();
+        let (mut lp, x) = build(OptimizationDirection::Minimize, &|i| self.rank[i] as f64);
+        let scores: Vec<(microlp::Variable, f64)> =
+            items.iter().zip(&x).map(|(&i, &v)| (v, cs[i].score as f64)).collect();
+        lp.add_constraint(scores, ComparisonOp::Ge, total as f64 - 0.5);
+        match solved(&lp) {
+            Ok(Some(solution)) => {
+                let tied = chosen(&solution, &x);
+                // Trust the second solve only if it kept the total exactly.
+                if tied.len() == self.seats && tied.iter().map(|&i| cs[i].score).sum::<i64>() == total {
+                    return Ok(Some(tied));
+                }
+                Ok(Some(best))
+            }
+            _ => Ok(Some(best)),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Branch and bound, for any shape of rules: the fallback when the integer program fails
+// numerically or runs out of time, and the reference the tests check the others against.
 
 /// Nodes explored before giving up.
 const SEARCH_BUDGET: u64 = 20_000_000;
@@ -660,10 +730,11 @@ impl Search<'_> {
 }
 
 impl Prepared<'_> {
-    fn branch_and_bound(&self) -> Result<Option<Vec<usize>>, SelectionError> {
+    /// The minimum groups still to fill, and the candidates worth considering for them:
+    /// candidates alike for every rule are interchangeable, so only the best of each kind,
+    /// as many as could ever be taken, in ranking order.
+    fn worth_considering(&self) -> (Vec<&MinGroup>, Vec<usize>) {
         let groups: Vec<&MinGroup> = self.groups.iter().filter(|g| g.need > 0).collect();
-        // Candidates alike for every rule are interchangeable: only the best of each kind,
-        // as many as could ever be taken, are worth considering.
         let mut kinds: HashMap<(Vec<usize>, &str), usize> = HashMap::new();
         let mut items = vec![];
         for &i in &self.pool {
@@ -675,6 +746,11 @@ impl Prepared<'_> {
                 items.push(i);
             }
         }
+        (groups, items)
+    }
+
+    fn branch_and_bound(&self) -> Result<Option<Vec<usize>>, SelectionError> {
+        let (groups, items) = self.worth_considering();
         let mut countries: HashMap<&str, usize> = HashMap::new();
         let mut room = vec![];
         let country: Vec<usize> = items
@@ -926,7 +1002,7 @@ impl Prepared<'_> {
 
 fn select_with(p: &Problem, solver: Option<Solver>) -> Result<Outcome, SelectionError> {
     let prepared = Prepared::new(p)?;
-    let solver = solver.unwrap_or(if prepared.laminar() { Solver::Flow } else { Solver::BranchAndBound });
+    let solver = solver.unwrap_or(if prepared.laminar() { Solver::Flow } else { Solver::IntegerProgram });
     match prepared.solve(solver)? {
         Some(chosen) => Ok(prepared.outcome(chosen, solver)),
         None => Err(prepared.diagnose()),
@@ -1113,7 +1189,7 @@ mod tests {
         }
         p.constraints.answer_min.push(AnswerMin { question: "zone".into(), value: "rurale".into(), min: 2 });
         let o = select(&p).unwrap();
-        assert_eq!(o.solver, Solver::BranchAndBound);
+        assert_eq!(o.solver, Solver::IntegerProgram);
         assert_eq!(o.selected, vec![0, 1, 4, 9]);
     }
 
@@ -1201,14 +1277,17 @@ mod tests {
         fn selections_are_optimal_and_infeasibility_is_exact(p in arb_problem()) {
             let best = exhaustive(&p);
             let laminar = Prepared::new(&p).map(|x| x.laminar()).unwrap_or(false);
-            let mut solvers = vec![None, Some(Solver::BranchAndBound)];
+            let mut solvers = vec![None, Some(Solver::BranchAndBound), Some(Solver::IntegerProgram)];
             if laminar {
                 solvers.push(Some(Solver::Flow));
             }
+            let reference = select_with(&p, Some(Solver::BranchAndBound)).ok().map(|o| o.selected);
             for solver in solvers {
                 match (select_with(&p, solver), best) {
                     (Ok(o), Some(total)) => {
                         prop_assert_eq!(o.total, total, "{:?}", solver);
+                        // Ties too are broken the same way, whichever the solver.
+                        prop_assert_eq!(Some(&o.selected), reference.as_ref(), "{:?}", solver);
                         let index: HashMap<i64, usize> = p.candidates.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
                         let chosen: Vec<usize> = o.selected.iter().map(|id| index[id]).collect();
                         prop_assert_eq!(chosen.len(), p.size as usize);

@@ -211,3 +211,109 @@ async fn a_selected_person_declines_and_the_next_who_keeps_the_rules_takes_her_p
         .unwrap();
     assert!(csv.starts_with("receipt,") && csv.lines().next().unwrap().contains("Marie Dupont"));
 }
+
+/// The stage each demo applicant gave for her project (question q14), by application.
+async fn stages(app: &crate::helpers::TestApp) -> BTreeMap<i64, String> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, answers FROM applications").fetch_all(&app.db().pool).await.unwrap();
+    rows.into_iter()
+        .filter_map(|(id, a)| {
+            let v: Value = serde_json::from_str(&a).ok()?;
+            Some((id, v["q14"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn minimums_per_region_and_per_answer_are_met_and_explained() {
+    let app = spawn_app_with(true).await;
+    let manager = app.demo_client("responsable@cfi.demo").await;
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
+    let params: Value = manager.get(url("/selection")).send().await.unwrap().json().await.unwrap();
+    let propose = |p: Value| {
+        let m = manager.clone();
+        let u = url("/selection/proposal");
+        async move { m.post(u).json(&p).send().await.unwrap() }
+    };
+    let selected = |p: &Value| -> Vec<Value> {
+        p["rows"].as_array().unwrap().iter().filter(|r| r["decision"] == "selected").cloned().collect()
+    };
+    const WEST: &[&str] = &["BJ", "BF", "CV", "CI", "GM", "GH", "GN", "GW", "LR", "ML", "NE", "NG", "SN", "SL", "TG"];
+    let west = |rows: &[Value]| rows.iter().filter(|r| WEST.contains(&r["country"].as_str().unwrap())).count();
+    let stage = stages(&app).await;
+    let ideas = |rows: &[Value]| rows.iter().filter(|r| stage[&r["application"].as_i64().unwrap()] == "idea").count();
+
+    let before: Value = propose(params.clone()).await.json().await.unwrap();
+    let (c0, i0) = (west(&selected(&before)), ideas(&selected(&before)));
+
+    // Three more from West Africa and three more projects at the idea stage than the
+    // scores alone would bring: met, and the people brought in say which rule.
+    let mut p = params.clone();
+    p["region_min"] = json!({"west": c0 + 3});
+    p["answer_min"] = json!([{"question": "q14", "value": "idea", "min": i0 + 3}]);
+    let r = propose(p.clone()).await;
+    let status = r.status();
+    let after: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{after} c0={c0} i0={i0}");
+    let chosen = selected(&after);
+    assert_eq!(chosen.len(), 30);
+    assert!(west(&chosen) >= c0 + 3, "{} < {}", west(&chosen), c0 + 3);
+    assert!(ideas(&chosen) >= i0 + 3);
+    assert!(chosen.iter().filter(|r| r["gender"] == "female").count() >= 12, "the other rules still hold");
+    let reasons: Vec<&str> = chosen.iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert!(reasons.iter().any(|r| r.contains("région : Afrique de l’Ouest")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("« Où en est le projet ? : Idée »")), "{reasons:?}");
+
+    // A minimum no cohort can meet names the region to relax; unknown regions and answers
+    // are refused as such.
+    let mut bad = params.clone();
+    bad["region_min"] = json!({"north": 25});
+    let err: Value = propose(bad).await.json().await.unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("Afrique du Nord"), "{err}");
+    for (field, value) in [
+        ("region_min", json!({"sahel": 2})),
+        ("region_min", json!({"west": 31})),
+        ("answer_min", json!([{"question": "q14", "value": "licorne", "min": 2}])),
+        ("answer_min", json!([{"question": "q5", "value": "x", "min": 2}])),
+    ] {
+        let mut bad = params.clone();
+        bad[field] = value;
+        let r = propose(bad).await;
+        assert_eq!(r.status(), 422);
+        let err: Value = r.json().await.unwrap();
+        assert!(err["error"]["fields"][field].is_string(), "{err}");
+    }
+
+    // The same rules from the page, kept when the page comes back.
+    let page = "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection";
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let html = app.get(page).await.text().await.unwrap();
+    assert!(html.contains("Afrique centrale") && html.contains("Où en est le projet ? : Idée"));
+    let r = app
+        .post_form(
+            page,
+            page,
+            &[
+                ("size", "30"),
+                ("waitlist", "10"),
+                ("women_min", "40"),
+                ("country_max", "3"),
+                ("region_west", &(c0 + 3).to_string()),
+                ("answer_q", "q14=idea"),
+                ("answer_n", &(i0 + 3).to_string()),
+                ("answer_q", ""),
+                ("answer_n", ""),
+                ("action", "propose"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("région : Afrique de l’Ouest"));
+    assert!(html.contains(r#"<option value="q14=idea" selected>"#));
+}

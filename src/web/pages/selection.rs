@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::{html, see_other, FormState, PageCtx};
 use crate::app::App;
+use crate::domain::programme::Region;
 use crate::error::{AppError, AppResult};
-use crate::selection::{self, Choice, Params, Proposal};
+use crate::selection::{self, AnswerMin, Choice, Params, Proposal};
 use crate::web::context::Ctx;
 
 use super::form::{get, pairs};
@@ -38,6 +39,12 @@ struct SelectionPage {
     country_max: String,
     pins: String,
     excludes: String,
+    /// (region code, label, minimum as typed)
+    region_mins: Vec<(String, String, String)>,
+    /// (question=value chosen, minimum as typed): the rules in use and empty rows to add one.
+    answer_mins: Vec<(String, String)>,
+    /// ("question=value", "question : option") for the answer rows.
+    answer_options: Vec<(String, String)>,
     form: FormState,
     infeasible: Option<String>,
     proposal: Option<Proposal>,
@@ -47,6 +54,9 @@ struct SelectionPage {
 }
 
 impl SelectionPage {
+    fn has_minimums(&self) -> bool {
+        self.region_mins.iter().any(|(_, _, v)| !v.is_empty()) || self.answer_mins.iter().any(|(k, _)| !k.is_empty())
+    }
     fn decision_label(&self, d: &str) -> &'static str {
         self.page.i.t(&format!("selection.decision.{d}"))
     }
@@ -96,10 +106,27 @@ fn choices_text(people: &People, c: &[Choice]) -> String {
         .join("\n")
 }
 
+/// Empty answer rows offered beyond the rules in use.
+const NEW_ANSWER_ROWS: usize = 2;
+
+fn region_mins(i: crate::i18n::I18n, value: impl Fn(&str) -> String) -> Vec<(String, String, String)> {
+    Region::ALL.iter().map(|r| (r.code().to_owned(), i.t(&r.label_key()).to_owned(), value(r.code()))).collect()
+}
+
 async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params, people: &People) -> AppResult<SelectionPage> {
     let i = ctx.i18n();
     let user = ctx.require_user()?;
     let (call, decisions, log) = selection::decisions(app, user, slug).await?;
+    let (_, form) = crate::store::forms::current(&app.db, call.id).await?;
+    let answer_options = selection::answer_questions(&form, i)
+        .into_iter()
+        .flat_map(|(q, label, options)| {
+            options.into_iter().map(move |(v, o)| (format!("{q}={v}"), format!("{label} : {o}")))
+        })
+        .collect();
+    let mut answer_mins: Vec<(String, String)> =
+        params.answer_min.iter().map(|a| (format!("{}={}", a.question, a.value), a.min.to_string())).collect();
+    answer_mins.extend(std::iter::repeat_n((String::new(), String::new()), NEW_ANSWER_ROWS));
     let person = |id: i64| people.get(&id).cloned().unwrap_or_default();
     Ok(SelectionPage {
         page: PageCtx::new(ctx, &i.tf1("selection.title", "call", &call.title)),
@@ -111,6 +138,9 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params, people: &People
         country_max: params.country_max.map(|v| v.to_string()).unwrap_or_default(),
         pins: choices_text(people, &params.pins),
         excludes: choices_text(people, &params.excludes),
+        region_mins: region_mins(i, |r| params.region_min.get(r).map(|v| v.to_string()).unwrap_or_default()),
+        answer_mins,
+        answer_options,
         form: FormState::default(),
         infeasible: None,
         proposal: None,
@@ -187,6 +217,33 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     let waitlist = number("waitlist", get(&p, "waitlist")).unwrap_or(0);
     let women = number("women_min", get(&p, "women_min"));
     let country_max = number("country_max", get(&p, "country_max"));
+    let mut region_min = std::collections::BTreeMap::new();
+    for r in Region::ALL {
+        if let Some(v) = number("region_min", get(&p, &format!("region_{}", r.code()))).filter(|v| *v > 0) {
+            region_min.insert(r.code().to_owned(), v);
+        }
+    }
+    // Rows "answer_q" = "q14=running" with "answer_min" beside; an empty row is no rule.
+    let answer_rows: Vec<(String, String)> = p
+        .iter()
+        .filter(|(k, _)| k == "answer_q")
+        .map(|(_, v)| v.clone())
+        .zip(p.iter().filter(|(k, _)| k == "answer_n").map(|(_, v)| v.clone()))
+        .collect();
+    let mut answer_min = vec![];
+    let mut unknown_answer = false;
+    for (key, n) in &answer_rows {
+        match (key.split_once('='), number("answer_min", n.trim().to_owned())) {
+            (Some((question, value)), Some(min)) if min > 0 => {
+                answer_min.push(AnswerMin { question: question.into(), value: value.into(), min })
+            }
+            (None, Some(m)) if m > 0 => unknown_answer = true,
+            _ => {}
+        }
+    }
+    if unknown_answer {
+        e.insert("answer_min", "error.selection.unknown_answer");
+    }
     let pins = choices(&people, &get(&p, "pins"))
         .map_err(|_| e.insert("pins", "selection.unknown_receipt"))
         .unwrap_or_default();
@@ -200,6 +257,8 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
         country_max,
         pins,
         excludes,
+        region_min,
+        answer_min,
     };
     let mut shown = page(&app, &ctx, &slug, &params, &people).await?;
     // Keep what was typed, even when it could not be read.
@@ -209,6 +268,9 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     shown.country_max = get(&p, "country_max");
     shown.pins = get(&p, "pins");
     shown.excludes = get(&p, "excludes");
+    shown.region_mins = region_mins(i, |r| get(&p, &format!("region_{r}")));
+    shown.answer_mins = answer_rows;
+    shown.answer_mins.extend(std::iter::repeat_n((String::new(), String::new()), NEW_ANSWER_ROWS));
     if !e.is_empty() {
         shown.form = FormState::from_error(i, &AppError::Invalid(e));
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, shown));
