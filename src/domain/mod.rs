@@ -26,3 +26,4 @@ pub mod slug;
 pub mod throttle;
 pub mod time;
 pub mod timeline;
+pub mod tus;
