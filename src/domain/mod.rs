@@ -23,6 +23,7 @@ pub mod search;
 pub mod search_index;
 pub mod selection;
 pub mod slug;
+pub mod teams;
 pub mod throttle;
 pub mod time;
 pub mod timeline;
