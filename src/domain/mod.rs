@@ -14,6 +14,7 @@ pub mod locale;
 pub mod markdown;
 pub mod money;
 pub mod password;
+pub mod peer;
 pub mod person;
 pub mod programme;
 pub mod report;
