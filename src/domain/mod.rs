@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod attachment;
 pub mod budget;
 pub mod call;
+pub mod course;
 pub mod eligibility;
 pub mod email;
 pub mod form;
