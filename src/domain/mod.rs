@@ -17,6 +17,7 @@ pub mod money;
 pub mod password;
 pub mod person;
 pub mod programme;
+pub mod quiz;
 pub mod report;
 pub mod role;
 pub mod rubric;
