@@ -8,6 +8,7 @@ pub mod budget;
 pub mod call;
 pub mod course;
 pub mod eligibility;
+pub mod exercise;
 pub mod email;
 pub mod form;
 pub mod indicators;
