@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod attachment;
 pub mod budget;
 pub mod call;
+pub mod certificate;
 pub mod course;
 pub mod eligibility;
 pub mod exercise;
