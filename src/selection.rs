@@ -405,8 +405,8 @@ pub async fn decisions(
     Ok((call, d, log))
 }
 
-/// E-mails each applicant whose decision she has not been told yet, in her language (not
-/// those who declined: they told us).
+/// E-mails each applicant whose decision she has not been told yet, in her language, with
+/// the call's messages (`decision_messages`; not those who declined: they told us).
 /// Returns how many messages were queued.
 pub async fn notify(app: &App, user: &UserRow, slug: &str) -> AppResult<usize> {
     let call = crate::calls::managed(app, user, slug).await?;
@@ -418,16 +418,14 @@ pub async fn notify(app: &App, user: &UserRow, slug: &str) -> AppResult<usize> {
     .bind(call.id)
     .fetch_all(&app.db.pool)
     .await?;
+    let templates = crate::decision_messages::templates(app, call.id).await?;
     let mut tx = app.db.begin().await?;
     for (application, decision, rank, email, name, locale) in &pending {
-        let i = I18n::new(crate::domain::locale::Locale::parse(locale).unwrap_or_default());
-        let en = i.locale == crate::domain::locale::Locale::En;
-        let title = crate::domain::programme::localized(&call.title, &call.title_en, en);
-        let body = i.tf(
-            &format!("mail.decision.{decision}.body"),
-            &[("name", name), ("call", title), ("rank", &rank.map(|r| r.to_string()).unwrap_or_default())],
-        );
-        let subject = i.tf1(&format!("mail.decision.{decision}.subject"), "call", title);
+        let locale = crate::domain::locale::Locale::parse(locale).unwrap_or_default();
+        let title = localized(&call.title, &call.title_en, locale == crate::domain::locale::Locale::En);
+        let template = templates.get(&(decision.clone(), locale)).ok_or_else(|| anyhow::anyhow!("{decision}"))?;
+        let rank = rank.map(|r| r.to_string()).unwrap_or_default();
+        let (subject, body) = template.render(&[("name", name), ("call", title), ("rank", &rank)]);
         outbox::enqueue(&mut tx, email, &subject, &body).await?;
         store::mark_notified(&mut tx, *application).await?;
     }

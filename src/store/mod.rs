@@ -51,6 +51,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "attachments", include_str!("../../migrations/0008_attachments.sql")),
     (9, "review", include_str!("../../migrations/0009_review.sql")),
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
+    (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
 ];
 
 impl Db {

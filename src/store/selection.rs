@@ -121,3 +121,65 @@ pub async fn log(db: &Db, call_id: i64) -> anyhow::Result<Vec<LogRow>> {
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// A result message a manager rewrote.
+#[derive(Clone, Debug, FromRow)]
+pub struct MessageRow {
+    pub decision: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+pub async fn messages(db: &Db, call_id: i64) -> anyhow::Result<Vec<MessageRow>> {
+    Ok(sqlx::query_as(
+        "SELECT decision, locale, subject, body, updated_at FROM decision_messages WHERE call_id = $1 \
+         ORDER BY decision, locale",
+    )
+    .bind(call_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn save_message(
+    tx: &mut Transaction<'static, Any>,
+    call_id: i64,
+    decision: &str,
+    locale: &str,
+    subject: &str,
+    body: &str,
+    by: i64,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO decision_messages (call_id, decision, locale, subject, body, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (call_id, decision, locale) \
+         DO UPDATE SET subject = $4, body = $5, updated_by = $6, updated_at = $7",
+    )
+    .bind(call_id)
+    .bind(decision)
+    .bind(locale)
+    .bind(subject)
+    .bind(body)
+    .bind(by)
+    .bind(unix_now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Back to the catalogue's text.
+pub async fn reset_message(
+    tx: &mut Transaction<'static, Any>,
+    call_id: i64,
+    decision: &str,
+    locale: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM decision_messages WHERE call_id = $1 AND decision = $2 AND locale = $3")
+        .bind(call_id)
+        .bind(decision)
+        .bind(locale)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -317,6 +317,8 @@ async fn no_client_input_produces_a_server_error() {
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/evaluation/notes.xlsx",
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/assignments/move",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/candidatures/1/evaluateur",
+        "/api/v1/calls/connexions-citoyennes-prochaine-promotion/selection/messages",
+        "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/messages",
     ];
     let bodies: [(&str, &str); 7] = [
         (

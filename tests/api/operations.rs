@@ -102,6 +102,7 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/reviews/{application}/conflict",
         "/api/v1/calls/{slug}/selection",
         "/api/v1/calls/{slug}/selection/proposal",
+        "/api/v1/calls/{slug}/selection/messages",
         "/api/v1/calls/{slug}/decisions",
         "/api/v1/calls/{slug}/decisions/notify",
         "/api/v1/calls/{slug}/decisions/{application}/decline",

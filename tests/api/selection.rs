@@ -317,3 +317,99 @@ async fn minimums_per_region_and_per_answer_are_met_and_explained() {
     assert!(html.contains("région : Afrique de l’Ouest"));
     assert!(html.contains(r#"<option value="q14=idea" selected>"#));
 }
+
+#[tokio::test]
+async fn the_manager_rewrites_the_result_messages_and_they_are_what_is_sent() {
+    let app = spawn_app_with(true).await;
+    let manager = app.demo_client("responsable@cfi.demo").await;
+    let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
+    let messages: Value = manager.get(url("/selection/messages")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(messages.as_array().unwrap().len(), 6, "three decisions in two languages");
+    assert!(messages.as_array().unwrap().iter().all(|m| m["custom"] == false));
+
+    // A typo in a placeholder, an empty subject: refused, each on its own field, nothing saved.
+    let r = manager
+        .put(url("/selection/messages"))
+        .json(&json!([
+            {"decision": "waitlisted", "locale": "fr", "subject": "Liste d’attente", "body": "Bonjour {nom}"},
+            {"decision": "selected", "locale": "en", "subject": " ", "body": "Welcome {name}"},
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert!(err["error"]["fields"]["waitlisted_fr_body"].as_str().unwrap().contains("{name}"), "{err}");
+    assert!(err["error"]["fields"]["selected_en_subject"].is_string(), "{err}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM decision_messages").await, 0);
+    let r = manager
+        .put(url("/selection/messages"))
+        .json(&json!([{"decision": "admitted", "locale": "fr", "subject": "x", "body": "y"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    // Rewritten, then sent: the waitlisted people writing in French get the new text with
+    // their name and place.
+    let r = manager
+        .put(url("/selection/messages"))
+        .json(&json!([{
+            "decision": "waitlisted",
+            "locale": "fr",
+            "subject": "{call} : vous êtes sur la liste d’attente",
+            "body": "Chère, cher {name},\n\nvous êtes n° {rank} sur la liste d’attente. Nous vous écrivons dès qu’une place se libère.\n\nL’équipe Connexions citoyennes"
+        }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved.as_array().unwrap().iter().filter(|m| m["custom"] == true).count(), 1);
+    // Re-confirming with a bigger waitlist makes new waitlisted people to tell.
+    let mut params: Value = manager.get(url("/selection")).send().await.unwrap().json().await.unwrap();
+    params["waitlist"] = json!(15);
+    manager.put(url("/selection")).json(&params).send().await.unwrap();
+    let (name, email, rank): (String, String, i64) = sqlx::query_as(
+        "SELECT u.name, u.email, d.waitlist_rank FROM decisions d JOIN applications a ON a.id = d.application_id \
+         JOIN users u ON u.id = a.user_id WHERE d.decision = 'waitlisted' AND d.notified_at IS NULL AND u.locale = 'fr' \
+         ORDER BY d.waitlist_rank LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    manager.post(url("/decisions/notify")).send().await.unwrap();
+    let body = app.last_mail(&email, "vous êtes sur la liste d’attente").await;
+    assert!(body.contains(&format!("Chère, cher {name},")), "{body}");
+    assert!(body.contains(&format!("vous êtes n° {rank} sur la liste")), "{body}");
+
+    // From the page: the edited text is shown marked, and a reset brings the default back.
+    app.post_form(
+        "/connexion",
+        "/connexion",
+        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
+    )
+    .await;
+    let page = format!("/gestion/appels/{CALL}/selection/messages");
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(html.contains("vous êtes n° {rank}") && html.contains("modifié"));
+    let messages: Value = manager.get(url("/selection/messages")).send().await.unwrap().json().await.unwrap();
+    let mut fields: Vec<(String, String)> = vec![];
+    for m in messages.as_array().unwrap() {
+        let (d, l) = (m["decision"].as_str().unwrap(), m["locale"].as_str().unwrap());
+        fields.push((format!("{d}_{l}_subject"), m["subject"].as_str().unwrap().to_owned()));
+        fields.push((format!("{d}_{l}_body"), m["body"].as_str().unwrap().to_owned()));
+    }
+    let mut bad = fields.clone();
+    bad[0].1 = "Objet {appel}".into();
+    let f: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post_form(&page, &page, &f).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Objet {appel}"), "what was typed stays");
+    let mut reset = fields.clone();
+    reset.push(("waitlisted_fr_reset".into(), "1".into()));
+    let f: Vec<(&str, &str)> = reset.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post_form(&page, &page, &f).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.count("SELECT COUNT(*) FROM decision_messages").await, 0, "back to the catalogue");
+}

@@ -115,4 +115,5 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(selection::decisions))
         .routes(routes!(selection::notify))
         .routes(routes!(selection::decline))
+        .routes(routes!(selection::messages, selection::save_messages))
 }

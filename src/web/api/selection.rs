@@ -127,3 +127,30 @@ pub async fn decline(
     let promoted = selection::decline(&app, ctx.require_user()?, &slug, ctx.i18n(), application, &d.reason).await?;
     Ok(Json(Declined { promoted }))
 }
+
+/// The messages that tell applicants their result, per decision and language, as they
+/// will be sent (`custom` when a manager rewrote one).
+#[utoipa::path(get, path = "/api/v1/calls/{slug}/selection/messages", tag = "selection", params(("slug" = String, Path)),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = Vec<crate::decision_messages::Message>)))]
+pub async fn messages(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Vec<crate::decision_messages::Message>>> {
+    Ok(Json(crate::decision_messages::list(&app, ctx.require_user()?, &slug).await?.1))
+}
+
+/// Rewrite some of the messages (or put them back to the default with `reset`). Subjects
+/// and bodies may use {name}, {call} and {rank}; any other placeholder is refused, and
+/// nothing is saved unless every message given is valid.
+#[utoipa::path(put, path = "/api/v1/calls/{slug}/selection/messages", tag = "selection", params(("slug" = String, Path)),
+    request_body = Vec<crate::decision_messages::MessageInput>, security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Vec<crate::decision_messages::Message>), (status = 422, body = ErrorBody)))]
+pub async fn save_messages(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(m): ApiJson<Vec<crate::decision_messages::MessageInput>>,
+) -> AppResult<Json<Vec<crate::decision_messages::Message>>> {
+    Ok(Json(crate::decision_messages::save(&app, ctx.require_user()?, &slug, &m).await?))
+}

@@ -96,6 +96,7 @@ pub fn router() -> Router<App> {
         .route("/gestion/appels/{slug}/evaluation/classement.xlsx", get(review::ranking_xlsx))
         .route("/gestion/appels/{slug}/selection", get(selection::show).post(selection::post))
         .route("/gestion/appels/{slug}/selection/envoi", post(selection::notify))
+        .route("/gestion/appels/{slug}/selection/messages", get(selection::messages).post(selection::messages_post))
         .route("/gestion/appels/{slug}/selection/decisions/{application}/desistement", post(selection::decline))
         .route("/gestion/appels/{slug}/selection/decisions.csv", get(selection::decisions_csv))
         .route("/gestion/appels/{slug}/selection/decisions.xlsx", get(selection::decisions_xlsx))

@@ -326,3 +326,122 @@ pub async fn decisions_xlsx(State(app): State<App>, ctx: Ctx, Path(slug): Path<S
     let (name, t) = selection::decisions_table(&app, ctx.require_user()?, &slug).await?;
     crate::web::export::xlsx(&t, &name)
 }
+
+/// One message in the editor: its labels, the text shown (as saved, or as typed when the
+/// page comes back with an error) and its field names.
+pub struct MessageView {
+    pub legend: String,
+    pub custom: bool,
+    pub subject: String,
+    pub body: String,
+    pub subject_field: &'static str,
+    pub body_field: &'static str,
+    pub reset_field: String,
+}
+
+#[derive(Template)]
+#[template(path = "manage_messages.html")]
+struct MessagesPage {
+    page: PageCtx,
+    slug: String,
+    call_title: String,
+    messages: Vec<MessageView>,
+    form: FormState,
+    saved: bool,
+}
+
+fn message_views(i: crate::i18n::I18n, messages: &[crate::decision_messages::Message]) -> Vec<MessageView> {
+    use crate::decision_messages::field;
+    messages
+        .iter()
+        .map(|m| MessageView {
+            legend: format!(
+                "{} — {}",
+                i.t(&format!("selection.decision.{}", m.decision)),
+                i.t(&format!("locale.{}", m.locale))
+            ),
+            custom: m.custom,
+            subject: m.subject.clone(),
+            body: m.body.clone(),
+            subject_field: field(&m.decision, &m.locale, "subject"),
+            body_field: field(&m.decision, &m.locale, "body"),
+            reset_field: format!("{}_{}_reset", m.decision, m.locale),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+pub struct Saved {
+    enregistre: Option<u8>,
+}
+
+/// `/gestion/appels/{slug}/selection/messages`: the result messages, editable.
+pub async fn messages(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<Saved>,
+) -> AppResult<Response> {
+    let i = ctx.i18n();
+    let (call, messages) = crate::decision_messages::list(&app, ctx.require_user()?, &slug).await?;
+    Ok(html(
+        StatusCode::OK,
+        MessagesPage {
+            page: PageCtx::new(&ctx, &i.tf1("messages.title", "call", &call.title)),
+            slug: call.slug,
+            call_title: call.title,
+            messages: message_views(i, &messages),
+            form: FormState::default(),
+            saved: q.enregistre.is_some(),
+        },
+    ))
+}
+
+pub async fn messages_post(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let i = ctx.i18n();
+    let user = ctx.require_user()?;
+    let p = pairs(&body);
+    let (call, current) = crate::decision_messages::list(&app, user, &slug).await?;
+    let inputs: Vec<crate::decision_messages::MessageInput> = current
+        .iter()
+        .map(|m| {
+            let views = message_views(i, std::slice::from_ref(m));
+            let v = &views[0];
+            crate::decision_messages::MessageInput {
+                decision: m.decision.clone(),
+                locale: m.locale.clone(),
+                subject: get(&p, v.subject_field),
+                body: get(&p, v.body_field),
+                reset: super::form::flag(&p, &v.reset_field),
+            }
+        })
+        .collect();
+    match crate::decision_messages::save(&app, user, &slug, &inputs).await {
+        Ok(_) => Ok(see_other(&format!("/gestion/appels/{slug}/selection/messages?enregistre=1"))),
+        Err(e @ AppError::Invalid(_)) => {
+            // The page comes back with everything as typed.
+            let mut messages = message_views(i, &current);
+            for (view, input) in messages.iter_mut().zip(&inputs) {
+                view.subject = input.subject.clone();
+                view.body = input.body.clone();
+            }
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                MessagesPage {
+                    page: PageCtx::new(&ctx, &i.tf1("messages.title", "call", &call.title)),
+                    slug: call.slug,
+                    call_title: call.title,
+                    messages,
+                    form: FormState::from_error(i, &e),
+                    saved: false,
+                },
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
