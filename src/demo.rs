@@ -878,13 +878,30 @@ async fn demo_review(app: &App, hash: &str) -> anyhow::Result<()> {
         crate::store::review::save_review(&app.db, r.id, &serde_json::to_string(&scores)?, comment, weighted).await?;
     }
     // The selection of 30 with its waitlist under the default rules (40% women at least,
-    // 3 per country at most), confirmed and sent: the decisions wait in the outbox.
+    // 3 per country at most), confirmed and sent: the decisions wait in the outbox, and
+    // the selected are participants of the online course.
     let manager = Email::parse("responsable@cfi.demo").map_err(|e| anyhow::anyhow!("{e}"))?;
     let manager = accounts::find_by_email(&app.db, &manager).await?.ok_or_else(|| anyhow::anyhow!("demo manager"))?;
     let i = crate::i18n::I18n::new(Locale::Fr);
-    crate::selection::confirm(app, &manager, &call.slug, i, &crate::selection::Params::default())
+    // The selected join the programme's online course (the default phase).
+    let params = crate::selection::params_of(app, &call).await.map_err(|e| anyhow::anyhow!("demo rules: {e}"))?;
+    crate::selection::confirm(app, &manager, &call.slug, i, &params)
         .await
         .map_err(|e| anyhow::anyhow!("demo selection: {e}"))?;
+    // The team rewrote the waitlist message in French; the others are the catalogue's.
+    let waitlist_message = crate::decision_messages::MessageInput {
+        decision: "waitlisted".into(),
+        locale: "fr".into(),
+        subject: "{call} : vous êtes sur la liste d’attente".into(),
+        body: "Bonjour {name},\n\nle jury a beaucoup apprécié votre candidature. Vous êtes n° {rank} sur la liste \
+d’attente : si une place se libère, nous vous écrivons aussitôt, gardez un œil sur votre messagerie.\n\n\
+L’équipe Connexions citoyennes"
+            .into(),
+        reset: false,
+    };
+    crate::decision_messages::save(app, &manager, &call.slug, &[waitlist_message])
+        .await
+        .map_err(|e| anyhow::anyhow!("demo messages: {e}"))?;
     crate::selection::notify(app, &manager, &call.slug).await.map_err(|e| anyhow::anyhow!("demo results: {e}"))?;
     Ok(())
 }

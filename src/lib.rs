@@ -27,6 +27,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod media;
+pub mod participants;
 pub mod programmes;
 pub mod review;
 pub mod selection;

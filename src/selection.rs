@@ -47,6 +47,9 @@ pub struct Params {
     pub region_min: BTreeMap<String, u32>,
     /// At least so many selected who gave an answer (to a single-choice or yes/no question).
     pub answer_min: Vec<AnswerMin>,
+    /// The phase of the programme the selected join (its participants follow the
+    /// decisions); by default the programme's online course. None: nobody is enrolled yet.
+    pub phase: Option<i64>,
 }
 
 /// At least `min` selected whose answer to `question` is `value` (e.g. at least 5 whose
@@ -71,6 +74,7 @@ impl Default for Params {
             excludes: vec![],
             region_min: BTreeMap::new(),
             answer_min: vec![],
+            phase: None,
         }
     }
 }
@@ -103,9 +107,22 @@ pub struct Proposal {
     pub countries: usize,
 }
 
-/// The last parameters used for a call (the defaults before any).
-pub async fn params_of(app: &App, call_id: i64) -> AppResult<Params> {
-    Ok(store::params(&app.db, call_id).await?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+/// The last parameters used for a call (the defaults before any, joining the programme's
+/// online course).
+pub async fn params_of(app: &App, call: &CallRow) -> AppResult<Params> {
+    match store::params(&app.db, call.id).await?.and_then(|j| serde_json::from_str(&j).ok()) {
+        Some(p) => Ok(p),
+        None => Ok(Params { phase: default_phase(app, call).await?, ..Params::default() }),
+    }
+}
+
+/// The phase the selected join unless the manager says otherwise: the programme's first
+/// online course, else the first phase after the call's own.
+pub async fn default_phase(app: &App, call: &CallRow) -> AppResult<Option<i64>> {
+    let phases = crate::store::programmes::phases(&app.db, call.programme_id).await?;
+    let course = phases.iter().find(|p| p.kind == "online_course");
+    let after_call = phases.iter().skip_while(|p| p.kind != "call").nth(1);
+    Ok(course.or(after_call).map(|p| p.id))
 }
 
 /// A question a minimum may count: (id, label, options as (value, label)).
@@ -268,6 +285,12 @@ pub async fn propose(
     let (call, _, results) = crate::review::results(app, user, slug).await?;
     let (_, form) = crate::store::forms::current(&app.db, call.id).await?;
     check_params(params, &form, i)?;
+    if let Some(phase) = params.phase {
+        let phases = crate::store::programmes::phases(&app.db, call.programme_id).await?;
+        if !phases.iter().any(|p| p.id == phase) {
+            return Err(AppError::field("phase", "error.selection.phase"));
+        }
+    }
     let labels = Labels::new(i, &form);
     // Answers are read only when a rule counts them.
     let mut answers: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
@@ -388,6 +411,7 @@ pub async fn confirm(app: &App, user: &UserRow, slug: &str, i: I18n, params: &Pa
             changed += 1;
         }
     }
+    crate::store::participants::sync_selection(&mut tx, call.id, params.phase, user.id).await?;
     tx.commit().await?;
     tracing::info!(call = call.id, changed, by = user.id, "selection confirmed");
     Ok(changed)
@@ -454,7 +478,7 @@ pub async fn decline(
     if !decisions.iter().any(|d| d.application_id == application && d.decision == "selected") {
         return Err(AppError::field("application", "error.selection.not_selected"));
     }
-    let mut params = params_of(app, call.id).await?;
+    let mut params = params_of(app, &call).await?;
     params.pins.retain(|c| c.application != application);
     params.excludes.push(Choice { application, reason: reason.to_owned() });
     // Everyone else selected keeps her place: pinned for this computation only.
@@ -484,6 +508,7 @@ pub async fn decline(
         let rank = r.waitlist_rank.map(|n| n as i64);
         store::decide(&mut tx, call.id, r.application, &r.decision, &reason, rank, user.id).await?;
     }
+    crate::store::participants::sync_selection(&mut tx, call.id, params.phase, user.id).await?;
     tx.commit().await?;
     tracing::info!(call = call.id, declined = application, ?promoted, "place declined");
     Ok(promoted)

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod forms;
 pub mod indicators;
 pub mod outbox;
+pub mod participants;
 pub mod programmes;
 pub mod reports;
 pub mod review;
@@ -52,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "review", include_str!("../../migrations/0009_review.sql")),
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
     (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
+    (12, "phase_participants", include_str!("../../migrations/0012_phase_participants.sql")),
 ];
 
 impl Db {

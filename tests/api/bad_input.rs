@@ -319,6 +319,11 @@ async fn no_client_input_produces_a_server_error() {
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/candidatures/1/evaluateur",
         "/api/v1/calls/connexions-citoyennes-prochaine-promotion/selection/messages",
         "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection/messages",
+        "/api/v1/programmes/connexions-citoyennes/phases/1/participants",
+        "/api/v1/programmes/connexions-citoyennes/phases/abc/participants",
+        "/api/v1/programmes/connexions-citoyennes/phases/1/participants/1",
+        "/gestion/programmes/connexions-citoyennes/etapes/1/participants",
+        "/gestion/programmes/connexions-citoyennes/etapes/1/participants/1/retirer",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -16,6 +16,7 @@ mod cli;
 mod crash;
 mod e2e_browser;
 mod operations;
+mod participants;
 mod programmes;
 mod review;
 mod selection;

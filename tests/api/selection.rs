@@ -325,7 +325,9 @@ async fn the_manager_rewrites_the_result_messages_and_they_are_what_is_sent() {
     let url = |p: &str| app.url(&format!("/api/v1/calls/{CALL}{p}"));
     let messages: Value = manager.get(url("/selection/messages")).send().await.unwrap().json().await.unwrap();
     assert_eq!(messages.as_array().unwrap().len(), 6, "three decisions in two languages");
-    assert!(messages.as_array().unwrap().iter().all(|m| m["custom"] == false));
+    let custom: Vec<&Value> = messages.as_array().unwrap().iter().filter(|m| m["custom"] == true).collect();
+    assert_eq!(custom.len(), 1, "the demo rewrote the French waitlist message");
+    assert_eq!((&custom[0]["decision"], &custom[0]["locale"]), (&json!("waitlisted"), &json!("fr")));
 
     // A typo in a placeholder, an empty subject: refused, each on its own field, nothing saved.
     let r = manager
@@ -341,7 +343,7 @@ async fn the_manager_rewrites_the_result_messages_and_they_are_what_is_sent() {
     let err: Value = r.json().await.unwrap();
     assert!(err["error"]["fields"]["waitlisted_fr_body"].as_str().unwrap().contains("{name}"), "{err}");
     assert!(err["error"]["fields"]["selected_en_subject"].is_string(), "{err}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM decision_messages").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM decision_messages").await, 1, "nothing saved");
     let r = manager
         .put(url("/selection/messages"))
         .json(&json!([{"decision": "admitted", "locale": "fr", "subject": "x", "body": "y"}]))

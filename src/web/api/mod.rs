@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attachments;
+pub mod participants;
 pub mod programmes;
 pub mod review;
 pub mod selection;
@@ -78,6 +79,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::add_phase))
         .routes(routes!(programmes::delete_phase))
         .routes(routes!(programmes::move_phase))
+        .routes(routes!(participants::list, participants::add))
+        .routes(routes!(participants::remove))
         .routes(routes!(programmes::set_cost, programmes::delete_cost))
         .routes(routes!(programmes::add_budget_line))
         .routes(routes!(programmes::delete_budget_line))

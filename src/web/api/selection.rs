@@ -18,7 +18,7 @@ use crate::web::extract::ApiJson;
     security(("session" = []), ("token" = [])), responses((status = 200, body = Params), (status = 404, body = ErrorBody)))]
 pub async fn get_params(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Params>> {
     let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
-    Ok(Json(selection::params_of(&app, call.id).await?))
+    Ok(Json(selection::params_of(&app, &call).await?))
 }
 
 /// The best cohort under these rules, with the reason for each candidate (nothing is

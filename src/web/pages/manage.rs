@@ -141,9 +141,14 @@ struct ProgrammeForm {
     testimonial_form: FormState,
     cover_form: FormState,
     calls: Vec<crate::store::calls::CallRow>,
+    /// Participants per phase id.
+    participants: std::collections::HashMap<i64, i64>,
 }
 
 impl ProgrammeForm {
+    fn participants_of(&self, phase: &i64) -> i64 {
+        self.participants.get(phase).copied().unwrap_or(0)
+    }
     fn amount(&self, minor: &i64) -> String {
         format_amount(*minor, self.page.i.locale == crate::domain::locale::Locale::Fr)
     }
@@ -168,6 +173,10 @@ async fn form_page(
             crate::store::calls::of_programme(&app.db, p.id).await?,
         ),
         None => (vec![], vec![], vec![], vec![], vec![]),
+    };
+    let participants = match &existing {
+        Some(p) => crate::store::participants::counts(&app.db, p.id).await?.into_iter().collect(),
+        None => Default::default(),
     };
     let fr = i.locale == crate::domain::locale::Locale::Fr;
     let title = match &existing {
@@ -203,6 +212,7 @@ async fn form_page(
         testimonial_form: FormState::default(),
         cover_form: FormState::default(),
         calls,
+        participants,
     })
 }
 

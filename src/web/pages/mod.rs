@@ -9,6 +9,7 @@ pub mod form;
 pub mod home;
 pub mod indicators;
 pub mod manage;
+pub mod participants;
 pub mod report;
 pub mod review;
 pub mod search;
@@ -60,6 +61,8 @@ pub fn router() -> Router<App> {
         .route("/gestion/programmes/{slug}/etapes", post(manage::add_phase))
         .route("/gestion/programmes/{slug}/etapes/{id}/supprimer", post(manage::delete_phase))
         .route("/gestion/programmes/{slug}/etapes/{id}/deplacer", post(manage::move_phase))
+        .route("/gestion/programmes/{slug}/etapes/{id}/participants", get(participants::show).post(participants::add))
+        .route("/gestion/programmes/{slug}/etapes/{id}/participants/{user}/retirer", post(participants::remove))
         .route("/gestion/programmes/{slug}/couts", post(manage::set_cost))
         .route("/gestion/programmes/{slug}/budget", post(manage::add_budget_line))
         .route("/gestion/programmes/{slug}/budget/{id}/supprimer", post(manage::delete_budget_line))

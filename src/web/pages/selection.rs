@@ -45,6 +45,9 @@ struct SelectionPage {
     answer_mins: Vec<(String, String)>,
     /// ("question=value", "question : option") for the answer rows.
     answer_options: Vec<(String, String)>,
+    /// The phase chosen (its id, or empty), and the programme's phases as (id, label).
+    phase: String,
+    phases: Vec<(String, String)>,
     form: FormState,
     infeasible: Option<String>,
     proposal: Option<Proposal>,
@@ -127,6 +130,12 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params, people: &People
     let mut answer_mins: Vec<(String, String)> =
         params.answer_min.iter().map(|a| (format!("{}={}", a.question, a.value), a.min.to_string())).collect();
     answer_mins.extend(std::iter::repeat_n((String::new(), String::new()), NEW_ANSWER_ROWS));
+    let phases = crate::store::programmes::phases(&app.db, call.programme_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.kind != "call")
+        .map(|p| (p.id.to_string(), format!("{} ({} → {})", p.title, p.start_date, p.end_date)))
+        .collect();
     let person = |id: i64| people.get(&id).cloned().unwrap_or_default();
     Ok(SelectionPage {
         page: PageCtx::new(ctx, &i.tf1("selection.title", "call", &call.title)),
@@ -141,6 +150,8 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, params: &Params, people: &People
         region_mins: region_mins(i, |r| params.region_min.get(r).map(|v| v.to_string()).unwrap_or_default()),
         answer_mins,
         answer_options,
+        phase: params.phase.map(|p| p.to_string()).unwrap_or_default(),
+        phases,
         form: FormState::default(),
         infeasible: None,
         proposal: None,
@@ -185,7 +196,7 @@ pub async fn show(
     Query(d): Query<Done>,
 ) -> AppResult<Response> {
     let call = crate::calls::managed(&app, ctx.require_user()?, &slug).await?;
-    let params = selection::params_of(&app, call.id).await?;
+    let params = selection::params_of(&app, &call).await?;
     let people = selection::people(&app, call.id).await?;
     let mut p = page(&app, &ctx, &slug, &params, &people).await?;
     let i = ctx.i18n();
@@ -244,6 +255,10 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     if unknown_answer {
         e.insert("answer_min", "error.selection.unknown_answer");
     }
+    let phase: Option<i64> = match get(&p, "phase").trim() {
+        "" => None,
+        v => v.parse().map_err(|_| e.insert("phase", "error.selection.phase")).ok(),
+    };
     let pins = choices(&people, &get(&p, "pins"))
         .map_err(|_| e.insert("pins", "selection.unknown_receipt"))
         .unwrap_or_default();
@@ -259,6 +274,7 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
         excludes,
         region_min,
         answer_min,
+        phase,
     };
     let mut shown = page(&app, &ctx, &slug, &params, &people).await?;
     // Keep what was typed, even when it could not be read.
@@ -268,6 +284,7 @@ pub async fn post(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, bo
     shown.country_max = get(&p, "country_max");
     shown.pins = get(&p, "pins");
     shown.excludes = get(&p, "excludes");
+    shown.phase = get(&p, "phase");
     shown.region_mins = region_mins(i, |r| get(&p, &format!("region_{r}")));
     shown.answer_mins = answer_rows;
     shown.answer_mins.extend(std::iter::repeat_n((String::new(), String::new()), NEW_ANSWER_ROWS));
