@@ -412,7 +412,11 @@ async fn record_conflict(
     }
     let mut tx = app.db.begin().await?;
     store::add_conflict(&mut tx, reviewer.id, application_id, &reason, by).await?;
-    store::unassign(&mut tx, application_id, reviewer.id).await?;
+    // A conflict found after scoring voids the scores too: they would otherwise count in
+    // the ranking. Another reviewer takes the application below.
+    if store::void(&mut tx, application_id, reviewer.id).await? {
+        tracing::info!(application = application_id, reviewer = reviewer.id, "submitted review voided by a conflict");
+    }
     tx.commit().await?;
     assign_call(app, call).await?;
     Ok(())
@@ -523,9 +527,29 @@ pub async fn may_read_file(app: &App, viewer: &UserRow, call_id: i64, file: &Att
         return Ok(false);
     }
     let s = settings_of(app, call_id).await?;
-    let (_, form) = forms::current(&app.db, call_id).await?;
-    let identifying = form.question(&file.question_id).is_none_or(|q| q.identifying);
-    Ok(!(s.blind && identifying))
+    let form_version: i64 = sqlx::query_scalar("SELECT form_version FROM applications WHERE id = $1")
+        .bind(file.application_id)
+        .fetch_one(&app.db.pool)
+        .await?;
+    let form = answered_form(app, call_id, form_version).await?;
+    Ok(reviewer_sees(s.blind, &form, &file.question_id))
+}
+
+/// Whether a reviewer may see the answer to a question, and its file: everything in a call
+/// that is not blind; in a blind one, only the questions of the form the applicant answered
+/// that are not marked identifying (an answer to a question no longer in it stays hidden).
+/// The one rule for pages, API, files and exports.
+fn reviewer_sees(blind: bool, form: &Form, question: &str) -> bool {
+    !blind || form.question(question).is_some_and(|q| !q.identifying)
+}
+
+/// The form as the applicant answered it (the current one for an application saved before
+/// versions were kept).
+async fn answered_form(app: &App, call_id: i64, form_version: i64) -> AppResult<Form> {
+    Ok(match crate::store::applications::form_version(&app.db, call_id, form_version).await? {
+        Some(json) => serde_json::from_str(&json).unwrap_or_default(),
+        None => forms::current(&app.db, call_id).await?.1,
+    })
 }
 
 /// An application as a reviewer reads it: in a blind call without the identifying answers,
@@ -554,19 +578,11 @@ pub async fn open(app: &App, user: &UserRow, slug: &str, application_id: i64) ->
     .bind(application_id)
     .fetch_one(&app.db.pool)
     .await?;
-    let form: Form = match crate::store::applications::form_version(&app.db, call.id, form_version).await? {
-        Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-        None => forms::current(&app.db, call.id).await?.1,
-    };
+    let form = answered_form(app, call.id, form_version).await?;
     let mut answers: Answers = serde_json::from_str(&answers).unwrap_or_default();
+    answers.retain(|question, _| reviewer_sees(settings.blind, &form, question));
     let mut files = crate::attachments::of_application(app, application_id).await?;
-    if settings.blind {
-        let hidden: Vec<String> = form.questions().filter(|q| q.identifying).map(|q| q.id.clone()).collect();
-        for id in &hidden {
-            answers.remove(id);
-        }
-        files.retain(|_, f| !hidden.contains(&f.question_id));
-    }
+    files.retain(|_, f| reviewer_sees(settings.blind, &form, &f.question_id));
     let scores: Scores = serde_json::from_str(&review.scores).unwrap_or_default();
     let accepting = settings.closes_at.is_none_or(|t| unix_now() < t);
     Ok(ReviewDossier {

@@ -170,6 +170,23 @@ pub async fn unassign(tx: &mut Transaction<'static, Any>, application_id: i64, r
     Ok(())
 }
 
+/// Removes an assignment whatever its state: scores given under a conflict of interest do
+/// not count. `true` when a submitted review was voided.
+pub async fn void(tx: &mut Transaction<'static, Any>, application_id: i64, reviewer_id: i64) -> anyhow::Result<bool> {
+    let submitted: Option<String> =
+        sqlx::query_scalar("SELECT status FROM reviews WHERE application_id = $1 AND reviewer_id = $2")
+            .bind(application_id)
+            .bind(reviewer_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    sqlx::query("DELETE FROM reviews WHERE application_id = $1 AND reviewer_id = $2")
+        .bind(application_id)
+        .bind(reviewer_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(submitted.as_deref() == Some("submitted"))
+}
+
 /// Saves scores as a draft or submits them. Only an assignment that is not submitted yet
 /// changes (`false` otherwise: a second review of the same application is refused).
 pub async fn save_review(

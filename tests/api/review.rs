@@ -202,6 +202,25 @@ async fn a_reviewer_scores_blind_only_what_she_was_given() {
         .unwrap();
     assert_eq!(reviewers, 3);
 
+    // A conflict found after she submitted voids her scores: they leave the ranking and
+    // someone else reviews the application.
+    let r = moussa
+        .post(url(&format!("/reviews/{first}/conflict")))
+        .json(&json!({"reason": "J’ai appris qu’il travaille dans mon association."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (mine, others): (i64, i64) = sqlx::query_as(
+        "SELECT SUM(CASE WHEN v.email = 'jury@cfi.demo' THEN 1 ELSE 0 END), COUNT(*) FROM reviews r \
+         JOIN reviewers v ON v.id = r.reviewer_id WHERE r.application_id = $1",
+    )
+    .bind(first)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!((mine, others), (0, 3), "her review is gone, three reviewers still");
+
     // Someone who is not a reviewer of the call has no queue.
     let nosy = app.demo_client("seynabou@cfi.demo").await;
     assert_eq!(nosy.get(url("/reviews")).send().await.unwrap().status(), 404);
