@@ -11,6 +11,44 @@ use sha2::{Digest, Sha256};
 static CSS: &str = include_str!("../../assets/site.css");
 static ICON: &str = include_str!("../../assets/icon.svg");
 static AUTOSAVE: &str = include_str!("../../assets/autosave.js");
+static OFFLINE: &str = include_str!("../../assets/offline.js");
+static SERVICE_WORKER: &str = include_str!("../../assets/sw.js");
+
+/// A short content hash for a file name: a new release gets a new name.
+fn hashed(stem: &str, ext: &str, content: &str) -> String {
+    let h = Sha256::digest(content.as_bytes());
+    format!("{stem}.{:02x}{:02x}{:02x}{:02x}{:02x}.{ext}", h[0], h[1], h[2], h[3], h[4])
+}
+
+/// `offline.<hash>.js`, loaded by the course pages and the offline page.
+pub static OFFLINE_NAME: LazyLock<String> = LazyLock::new(|| hashed("offline", "js", OFFLINE));
+
+pub fn offline_url() -> String {
+    format!("/static/{}", *OFFLINE_NAME)
+}
+
+/// The pages the service worker keeps from its installation: what the offline page needs.
+fn shell() -> Vec<String> {
+    vec![css_url(), offline_url(), ICON_URL.to_owned(), "/hors-ligne".to_owned()]
+}
+
+/// The service worker, with the shell's current names; its version changes with them, so
+/// a release replaces the old shell on the phones.
+static SERVICE_WORKER_BODY: LazyLock<String> = LazyLock::new(|| {
+    let shell = serde_json::to_string(&shell()).unwrap_or_else(|_| "[]".into());
+    let version = hashed("v", "sw", &format!("{SERVICE_WORKER}{shell}"));
+    SERVICE_WORKER.replace("__VERSION__", &version).replace("__SHELL__", &shell)
+});
+
+/// `/sw.js`: at the root so that it may serve every page; never cached by the browser's
+/// HTTP cache, so that a new release is picked up at the next visit.
+pub async fn service_worker() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        SERVICE_WORKER_BODY.as_str(),
+    )
+        .into_response()
+}
 
 /// `autosave.<hash>.js`, loaded only by the application page.
 pub static AUTOSAVE_NAME: LazyLock<String> = LazyLock::new(|| {
@@ -52,6 +90,15 @@ pub async fn serve(Path(file): Path<String>) -> Response {
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             ],
             AUTOSAVE,
+        )
+            .into_response()
+    } else if file == *OFFLINE_NAME {
+        (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            OFFLINE,
         )
             .into_response()
     } else if file == "icon.svg" {

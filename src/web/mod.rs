@@ -51,6 +51,7 @@ pub fn router(app: App) -> Router {
         .route("/readyz", get(readyz))
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::icon))
+        .route("/sw.js", get(assets::service_worker))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(app.clone(), context::middleware))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

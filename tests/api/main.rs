@@ -15,6 +15,7 @@ mod calls;
 mod cli;
 mod crash;
 mod e2e_browser;
+mod offline;
 mod operations;
 mod participants;
 mod programmes;

@@ -9,6 +9,7 @@ pub mod form;
 pub mod home;
 pub mod indicators;
 pub mod manage;
+pub mod offline;
 pub mod participants;
 pub mod report;
 pub mod review;
@@ -45,6 +46,7 @@ pub fn router() -> Router<App> {
         .route("/compte/jetons", post(account::create_token))
         .route("/compte/jetons/{id}/revoquer", post(account::revoke_token))
         .route("/langue", post(account::switch_language))
+        .route("/hors-ligne", get(offline::show))
         .route("/compte/donnees.json", get(account::download_data))
         .route("/compte/supprimer", post(account::delete_account))
         .route("/recherche", get(search::search_page))
