@@ -34,6 +34,11 @@ if [ "${TREMPLIN_SKIP_BROWSER:-0}" != 1 ]; then
   need_pkg chromedriver chromium-driver
 fi
 
+# ffmpeg makes the light variants of lesson videos; the media library test uses it.
+if [ "${TREMPLIN_SKIP_FFMPEG:-0}" != 1 ]; then
+  need_pkg ffmpeg ffmpeg
+fi
+
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if [ "${TREMPLIN_SKIP_POSTGRES:-0}" != 1 ]; then
   if ! command -v pg_ctlcluster >/dev/null && ! command -v pg_isready >/dev/null; then

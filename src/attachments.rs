@@ -116,14 +116,18 @@ where
     Ok(row)
 }
 
-enum Received {
+pub(crate) enum Received {
     TooLarge,
     Interrupted(String),
     Disk(std::io::Error),
 }
 
 /// Writes the chunks to `path` up to `limit` bytes: (size, SHA-256 in hex, first bytes).
-async fn write_checked<S, E>(path: &PathBuf, chunks: &mut S, limit: u64) -> Result<(u64, String, Vec<u8>), Received>
+pub(crate) async fn write_checked<S, E>(
+    path: &PathBuf,
+    chunks: &mut S,
+    limit: u64,
+) -> Result<(u64, String, Vec<u8>), Received>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,

@@ -344,6 +344,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     demo_cover(app, programme_ids[0]).await?;
     demo_attachments(app).await?;
     demo_review(app, &hash).await?;
+    demo_library(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
 }
@@ -903,6 +904,48 @@ L’équipe Connexions citoyennes"
         .await
         .map_err(|e| anyhow::anyhow!("demo messages: {e}"))?;
     crate::selection::notify(app, &manager, &call.slug).await.map_err(|e| anyhow::anyhow!("demo results: {e}"))?;
+    Ok(())
+}
+
+/// The media library of Connexions citoyennes: a diagram for the network-mapping week and
+/// the financing plan template, drawn here (no file to ship), as a manager would upload them.
+async fn demo_library(app: &App) -> anyhow::Result<()> {
+    use crate::web::pdf::{document, Block};
+    let manager = Email::parse("responsable@cfi.demo").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let manager = accounts::find_by_email(&app.db, &manager).await?.ok_or_else(|| anyhow::anyhow!("demo manager"))?;
+    // Rings of a personal network around its centre: family, friends, partners, funders.
+    let img = image::RgbImage::from_fn(1600, 900, |x, y| {
+        let (dx, dy) = (x as f64 - 800.0, y as f64 - 450.0);
+        let r = (dx * dx + dy * dy).sqrt();
+        let ring = [90.0, 200.0, 310.0, 420.0].iter().any(|c| (r - c).abs() < 4.0);
+        if r < 40.0 {
+            image::Rgb([0, 110, 80])
+        } else if ring {
+            image::Rgb([0, 150, 110])
+        } else {
+            image::Rgb([246, 244, 236])
+        }
+    });
+    let mut png = vec![];
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    let pdf = document(&[
+        Block::heading("Plan de financement — modèle", 18.0),
+        Block::para(
+            "Ressources : apports propres, subventions, mécénat, recettes d’activité, valorisation du bénévolat.",
+        ),
+        Block::para("Emplois : matériel, hébergement et outils numériques, animation, déplacements, communication."),
+        Block::heading("Conseils", 13.0),
+        Block::para("Équilibrez ressources et emplois, datez chaque ressource, distinguez l’acquis de l’espéré."),
+    ]);
+    for (title, name, bytes) in [
+        ("Cartographier son réseau : les cercles", "cercles-du-reseau.png", png),
+        ("Modèle de plan de financement", "modele-plan-de-financement.pdf", pdf),
+    ] {
+        let chunks = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(bytes))]);
+        crate::library::upload(app, &manager, "connexions-citoyennes", title, name, chunks)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo library: {e}"))?;
+    }
     Ok(())
 }
 

@@ -25,6 +25,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod library;
 pub mod mail;
 pub mod media;
 pub mod participants;

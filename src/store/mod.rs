@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod calls;
 pub mod forms;
 pub mod indicators;
+pub mod library;
 pub mod outbox;
 pub mod participants;
 pub mod programmes;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
     (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
     (12, "phase_participants", include_str!("../../migrations/0012_phase_participants.sql")),
+    (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
 ];
 
 impl Db {

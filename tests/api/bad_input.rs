@@ -324,6 +324,15 @@ async fn no_client_input_produces_a_server_error() {
         "/api/v1/programmes/connexions-citoyennes/phases/1/participants/1",
         "/gestion/programmes/connexions-citoyennes/etapes/1/participants",
         "/gestion/programmes/connexions-citoyennes/etapes/1/participants/1/retirer",
+        "/api/v1/programmes/connexions-citoyennes/media",
+        "/api/v1/programmes/connexions-citoyennes/media/abc",
+        "/api/v1/programmes/connexions-citoyennes/media/0123456789abcdef0123456789abcdef",
+        "/gestion/programmes/connexions-citoyennes/medias",
+        "/gestion/programmes/connexions-citoyennes/medias/abc/supprimer",
+        "/medias/abc",
+        "/medias/0123456789abcdef0123456789abcdef/original",
+        "/hors-ligne",
+        "/sw.js",
     ];
     let bodies: [(&str, &str); 7] = [
         (

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod library;
 mod manage;
 
 mod accounts_api;

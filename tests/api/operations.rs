@@ -105,6 +105,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/selection/messages",
         "/api/v1/programmes/{slug}/phases/{id}/participants",
         "/api/v1/programmes/{slug}/phases/{id}/participants/{user}",
+        "/api/v1/programmes/{slug}/media",
+        "/api/v1/programmes/{slug}/media/{id}",
         "/api/v1/calls/{slug}/decisions",
         "/api/v1/calls/{slug}/decisions/notify",
         "/api/v1/calls/{slug}/decisions/{application}/decline",

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attachments;
+pub mod library;
 pub mod participants;
 pub mod programmes;
 pub mod review;
@@ -81,6 +82,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(programmes::move_phase))
         .routes(routes!(participants::list, participants::add))
         .routes(routes!(participants::remove))
+        .routes(routes!(library::list, library::upload))
+        .routes(routes!(library::delete))
         .routes(routes!(programmes::set_cost, programmes::delete_cost))
         .routes(routes!(programmes::add_budget_line))
         .routes(routes!(programmes::delete_budget_line))

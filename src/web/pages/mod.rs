@@ -8,6 +8,7 @@ pub mod calls;
 pub mod form;
 pub mod home;
 pub mod indicators;
+pub mod library;
 pub mod manage;
 pub mod offline;
 pub mod participants;
@@ -64,6 +65,15 @@ pub fn router() -> Router<App> {
         .route("/gestion/programmes/{slug}/etapes/{id}/supprimer", post(manage::delete_phase))
         .route("/gestion/programmes/{slug}/etapes/{id}/deplacer", post(manage::move_phase))
         .route("/gestion/programmes/{slug}/etapes/{id}/participants", get(participants::show).post(participants::add))
+        .route(
+            "/gestion/programmes/{slug}/medias",
+            get(library::show)
+                .post(library::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::library::MAX_BYTES as usize + 64 * 1024)),
+        )
+        .route("/gestion/programmes/{slug}/medias/{id}/supprimer", post(library::delete))
+        .route("/medias/{id}", get(library::light))
+        .route("/medias/{id}/original", get(library::original))
         .route("/gestion/programmes/{slug}/etapes/{id}/participants/{user}/retirer", post(participants::remove))
         .route("/gestion/programmes/{slug}/couts", post(manage::set_cost))
         .route("/gestion/programmes/{slug}/budget", post(manage::add_budget_line))
