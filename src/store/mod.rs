@@ -17,6 +17,7 @@ pub mod search;
 pub mod selection;
 pub mod sessions;
 pub mod throttle;
+pub mod uploads;
 
 use std::path::Path;
 use std::time::Duration;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "attachments", include_str!("../../migrations/0008_attachments.sql")),
     (9, "review", include_str!("../../migrations/0009_review.sql")),
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
+    (13, "uploads", include_str!("../../migrations/0013_uploads.sql")),
 ];
 
 impl Db {
