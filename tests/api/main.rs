@@ -20,3 +20,4 @@ mod programmes;
 mod review;
 mod selection;
 mod smtp;
+mod uploads;
