@@ -406,6 +406,8 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
     .await?;
     tx.commit().await?;
     crate::attachments::remove_files(app, &files_gone).await;
+    // Unfinished uploads are like drafts: they go with the account.
+    crate::uploads::forget_unfinished(app, user.id).await?;
     tracing::info!(user_id = user.id, "account deleted and anonymised");
     Ok(())
 }

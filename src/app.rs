@@ -15,11 +15,19 @@ pub struct App {
     pub mail_wake: Arc<Notify>,
     /// Search index and public page data, rebuilt when content changes.
     pub cache: Arc<crate::cache::Cache>,
+    /// Which request works on each resumable upload (`uploads::Busy`).
+    pub uploads: Arc<crate::uploads::Busy>,
 }
 
 impl App {
     pub fn new(db: Db, cfg: Config) -> App {
-        App { db, cfg: Arc::new(cfg), mail_wake: Arc::new(Notify::new()), cache: Arc::default() }
+        App {
+            db,
+            cfg: Arc::new(cfg),
+            mail_wake: Arc::new(Notify::new()),
+            cache: Arc::default(),
+            uploads: Arc::default(),
+        }
     }
 
     /// An absolute link for e-mails.

@@ -67,6 +67,9 @@ struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "TREMPLIN_LOG_FORMAT")]
     log_format: Option<String>,
+    /// Largest file of a resumable upload, in MB (default 200).
+    #[arg(long, env = "TREMPLIN_UPLOAD_MAX_MB")]
+    upload_max_mb: Option<u64>,
     /// Sender of e-mails, e.g. "Tremplin <no-reply@example.org>".
     #[arg(long, env = "TREMPLIN_MAIL_FROM")]
     mail_from: Option<String>,
@@ -175,6 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             o.public_url = s.public_url.clone();
             o.behind_proxy = s.behind_proxy;
             o.log_format = s.log_format.clone();
+            o.upload_max_mb = s.upload_max_mb;
             o.mail_from = s.mail_from.clone();
             o.smtp_host = s.smtp_host.clone();
             o.smtp_port = s.smtp_port;

@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     pub behind_proxy: Option<bool>,
     pub log_format: Option<String>,
+    /// Largest file of a resumable upload, in MB.
+    pub upload_max_mb: Option<u64>,
     #[serde(default)]
     pub mail: MailFileConfig,
 }
@@ -43,6 +45,7 @@ pub struct Overrides {
     pub public_url: Option<String>,
     pub behind_proxy: Option<bool>,
     pub log_format: Option<String>,
+    pub upload_max_mb: Option<u64>,
     pub mail_from: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<u16>,
@@ -78,6 +81,8 @@ pub struct Config {
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy.
     pub behind_proxy: bool,
     pub log_json: bool,
+    /// Largest file of a resumable upload (`crate::uploads`), in bytes.
+    pub upload_max_bytes: u64,
     pub mail_from: String,
     /// `None`: messages are written as `.eml` files under `data_dir/outbox` (development).
     pub smtp: Option<SmtpConfig>,
@@ -117,6 +122,11 @@ impl Config {
             security,
         });
         let log_format = o.log_format.or(file.log_format).unwrap_or_else(|| "text".into());
+        let upload_max_bytes = match o.upload_max_mb.or(file.upload_max_mb) {
+            Some(0) => anyhow::bail!("upload_max_mb must be at least 1"),
+            Some(mb) => mb.saturating_mul(1024 * 1024),
+            None => crate::domain::upload::DEFAULT_MAX_BYTES,
+        };
         Ok(Config {
             addr,
             data_dir: o.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data")),
@@ -124,6 +134,7 @@ impl Config {
             public_url,
             behind_proxy: o.behind_proxy.or(file.behind_proxy).unwrap_or(false),
             log_json: log_format == "json",
+            upload_max_bytes,
             mail_from: o
                 .mail_from
                 .or(file.mail.from)

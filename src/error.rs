@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::tus::TusError;
 use crate::store::accounts::LinkProblem;
 
 /// Field name → catalogue key of what is wrong with it.
@@ -50,6 +51,13 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("malformed body: {0}")]
     MalformedBody(String),
+    /// A request of the resumable upload protocol refused, with the status the protocol
+    /// prescribes (409 for a wrong offset, 460 for a checksum mismatch...).
+    #[error("upload refused: {0}")]
+    Upload(#[from] TusError),
+    /// One `PATCH` of a resumable upload carries more than `max_mb` MB.
+    #[error("upload piece above {max_mb} MB")]
+    ChunkTooLarge { max_mb: u64 },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -76,7 +84,8 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::Link(LinkProblem::Unknown) => 400,
             AppError::Link(_) => 410,
-            AppError::PayloadTooLarge => 413,
+            AppError::PayloadTooLarge | AppError::ChunkTooLarge { .. } => 413,
+            AppError::Upload(e) => e.status(),
             AppError::UnsupportedMediaType => 415,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Internal(_) => 500,
@@ -105,6 +114,8 @@ impl AppError {
             AppError::Csrf => "csrf_failed",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Upload(e) => upload_code(e),
+            AppError::ChunkTooLarge { .. } => "upload_chunk_too_large",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -131,7 +142,18 @@ impl AppError {
             AppError::Csrf => "error.csrf",
             AppError::PayloadTooLarge => "error.payload_too_large",
             AppError::UnsupportedMediaType => "error.unsupported_media_type",
+            AppError::Upload(e) => e.message_key(),
+            AppError::ChunkTooLarge { .. } => "error.upload.chunk_too_large",
             AppError::Internal(_) => "error.internal",
+        }
+    }
+
+    /// Values for the `{name}` placeholders of the message.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            AppError::Upload(e) => e.message_args(),
+            AppError::ChunkTooLarge { max_mb } => vec![("max", max_mb.to_string())],
+            _ => vec![],
         }
     }
 
@@ -142,6 +164,25 @@ impl AppError {
             AppError::Conflict { field, key } => BTreeMap::from([(*field, *key)]),
             _ => BTreeMap::new(),
         }
+    }
+}
+
+/// Stable codes of refused upload requests, one per protocol error.
+fn upload_code(e: &TusError) -> &'static str {
+    match e {
+        TusError::UnsupportedVersion => "tus_version",
+        TusError::BadLength => "bad_upload_length",
+        TusError::TooLarge { .. } => "upload_too_large",
+        TusError::BadOffset => "bad_upload_offset",
+        TusError::OffsetMismatch { .. } => "offset_mismatch",
+        TusError::BadMetadata => "bad_upload_metadata",
+        TusError::BadChecksum => "bad_checksum",
+        TusError::UnsupportedChecksum(_) => "checksum_algorithm",
+        TusError::ChecksumMismatch => "checksum_mismatch",
+        TusError::ContentType => "unsupported_media_type",
+        TusError::Expired => "upload_expired",
+        TusError::Complete => "upload_complete",
+        TusError::PastEnd { .. } => "past_upload_length",
     }
 }
 

@@ -34,4 +34,5 @@ pub mod review;
 pub mod selection;
 pub mod server;
 pub mod store;
+pub mod uploads;
 pub mod web;

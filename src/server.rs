@@ -1,5 +1,5 @@
 //! Starting and stopping a Tremplin process: database, migrations, demo data, e-mail
-//! worker, HTTP listener. Used by `tremplin serve` and by the test harness alike.
+//! worker, sweep of expired uploads, HTTP listener. Used by `tremplin serve` and by the test harness alike.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,6 +18,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     http: JoinHandle<anyhow::Result<()>>,
     mail: JoinHandle<()>,
+    sweeper: JoinHandle<()>,
 }
 
 /// Opens the database, migrates, loads the demo if asked, and starts serving.
@@ -35,13 +36,14 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
     let (stop, stopped) = watch::channel(false);
     let mail = tokio::spawn(worker::run(app.db.clone(), mailer, app.mail_wake.clone(), stopped.clone()));
     tokio::spawn(crate::library::run_video_worker(app.db.clone(), app.cfg.data_dir.clone(), stopped.clone()));
+    let sweeper = tokio::spawn(crate::uploads::sweeper(app.clone(), stopped.clone()));
     let mut http_stopped = stopped;
     let shutdown = async move {
         let _ = http_stopped.wait_for(|s| *s).await;
     };
     let http = tokio::spawn(crate::web::serve(app.clone(), listener, shutdown));
     tracing::info!(%addr, backend = ?app.db.backend, startup_ms = started.elapsed().as_millis() as u64, "Tremplin is serving on http://{addr}");
-    Ok(Server { addr, app, stop, http, mail })
+    Ok(Server { addr, app, stop, http, mail, sweeper })
 }
 
 impl Server {
@@ -50,11 +52,12 @@ impl Server {
         let _ = self.stop.send(true);
     }
 
-    /// Stops accepting, lets requests in flight finish, stops the worker.
+    /// Stops accepting, lets requests in flight finish, stops the workers.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         let res = self.http.await?;
         let _ = self.mail.await;
+        let _ = self.sweeper.await;
         self.app.db.pool.close().await;
         res
     }

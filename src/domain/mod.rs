@@ -35,3 +35,4 @@ pub mod throttle;
 pub mod time;
 pub mod timeline;
 pub mod tus;
+pub mod upload;

@@ -19,6 +19,7 @@ pub mod search;
 pub mod selection;
 pub mod sessions;
 pub mod throttle;
+pub mod uploads;
 
 use std::path::Path;
 use std::time::Duration;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
     (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
     (12, "phase_participants", include_str!("../../migrations/0012_phase_participants.sql")),
+    (13, "uploads", include_str!("../../migrations/0013_uploads.sql")),
     (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
 ];
 

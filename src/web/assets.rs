@@ -1,5 +1,5 @@
-//! The one stylesheet, embedded, served under a content-hashed name with a long cache
-//! lifetime, so a phone downloads it once per release.
+//! The one stylesheet and the small scripts, embedded, served under content-hashed names
+//! with a long cache lifetime, so a phone downloads each once per release.
 
 use std::sync::LazyLock;
 
@@ -49,25 +49,27 @@ pub async fn service_worker() -> Response {
     )
         .into_response()
 }
+static UPLOAD: &str = include_str!("../../assets/upload.js");
 
 /// `autosave.<hash>.js`, loaded only by the application page.
-pub static AUTOSAVE_NAME: LazyLock<String> = LazyLock::new(|| {
-    let h = Sha256::digest(AUTOSAVE.as_bytes());
-    format!("autosave.{:02x}{:02x}{:02x}{:02x}{:02x}.js", h[0], h[1], h[2], h[3], h[4])
-});
+pub static AUTOSAVE_NAME: LazyLock<String> = LazyLock::new(|| hashed("autosave", "js", AUTOSAVE));
 
 pub fn autosave_url() -> String {
     format!("/static/{}", *AUTOSAVE_NAME)
+}
+
+/// `upload.<hash>.js`: resumable uploads for `<input type="file" data-resumable="…">`.
+pub static UPLOAD_NAME: LazyLock<String> = LazyLock::new(|| hashed("upload", "js", UPLOAD));
+
+pub fn upload_url() -> String {
+    format!("/static/{}", *UPLOAD_NAME)
 }
 
 /// The icon never changes name: browsers also ask for `/favicon.ico` on their own.
 pub const ICON_URL: &str = "/static/icon.svg";
 
 /// `site.<hash>.css`
-pub static CSS_NAME: LazyLock<String> = LazyLock::new(|| {
-    let h = Sha256::digest(CSS.as_bytes());
-    format!("site.{:02x}{:02x}{:02x}{:02x}{:02x}.css", h[0], h[1], h[2], h[3], h[4])
-});
+pub static CSS_NAME: LazyLock<String> = LazyLock::new(|| hashed("site", "css", CSS));
 
 pub fn css_url() -> String {
     format!("/static/{}", *CSS_NAME)
@@ -84,28 +86,27 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         )
             .into_response()
     } else if file == *AUTOSAVE_NAME {
-        (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            AUTOSAVE,
-        )
-            .into_response()
+        script(AUTOSAVE)
     } else if file == *OFFLINE_NAME {
-        (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            OFFLINE,
-        )
-            .into_response()
+        script(OFFLINE)
+    } else if file == *UPLOAD_NAME {
+        script(UPLOAD)
     } else if file == "icon.svg" {
         icon().await
     } else {
         StatusCode::NOT_FOUND.into_response()
     }
+}
+
+fn script(source: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        source,
+    )
+        .into_response()
 }
 
 pub async fn icon() -> Response {

@@ -27,6 +27,8 @@ pub struct PendingError {
     /// Sentences already in the reader's language (e.g. failed eligibility rules).
     pub details: Vec<String>,
     pub retry_after: Option<i64>,
+    /// Values for the placeholders of the message (e.g. the offset to resume from).
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl From<&AppError> for PendingError {
@@ -48,6 +50,7 @@ impl From<&AppError> for PendingError {
                 AppError::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
                 _ => None,
             },
+            args: e.message_args(),
         }
     }
 }
@@ -98,7 +101,10 @@ pub fn render(ctx: &Ctx, err: &PendingError, api: bool) -> Response {
     let status = StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut message = match err.retry_after {
         Some(secs) => i.tf(err.message_key, &[("minutes", &((secs + 59) / 60).to_string())]),
-        None => i.t(err.message_key).to_owned(),
+        None => {
+            let args: Vec<(&str, &str)> = err.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            i.tf(err.message_key, &args)
+        }
     };
     for d in &err.details {
         message.push(' ');

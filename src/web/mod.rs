@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 
-/// Largest request body accepted by pages and API (uploads get their own route later).
+/// Largest request body accepted by pages and API (uploads have their own limits).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -54,6 +54,7 @@ pub fn router(app: App) -> Router {
         .route("/sw.js", get(assets::service_worker))
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(app.clone(), context::middleware))
+        .layer(axum::middleware::from_fn(api::uploads::tus_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))

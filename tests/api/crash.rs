@@ -12,7 +12,7 @@ use crate::helpers::{client, drop_pg_database, new_pg_database};
 
 const CALL: &str = "connexions-citoyennes-prochaine-promotion";
 
-struct Server(Child);
+pub struct Server(pub Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -21,7 +21,7 @@ impl Drop for Server {
     }
 }
 
-fn start(dir: &std::path::Path, port: u16, database_url: Option<&str>, demo: bool) -> Server {
+pub fn start(dir: &std::path::Path, port: u16, database_url: Option<&str>, demo: bool) -> Server {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tremplin"));
     c.arg("--data-dir").arg(dir).env("TREMPLIN_CONFIG", "/dev/null").env("RUST_LOG", "error");
     match database_url {
@@ -35,7 +35,7 @@ fn start(dir: &std::path::Path, port: u16, database_url: Option<&str>, demo: boo
     Server(c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("the tremplin binary starts"))
 }
 
-async fn wait_ready(base: &str) {
+pub async fn wait_ready(base: &str) {
     for _ in 0..300 {
         if let Ok(r) = reqwest::get(format!("{base}/readyz")).await {
             if r.status() == 200 {

@@ -23,3 +23,4 @@ mod programmes;
 mod review;
 mod selection;
 mod smtp;
+mod uploads;

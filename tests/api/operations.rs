@@ -114,6 +114,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/calls/{slug}/application/submit",
         "/api/v1/programmes/{slug}/calls",
         "/api/v1/programmes/{slug}/phases/{id}/move",
+        "/api/v1/uploads",
+        "/api/v1/uploads/{id}",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }

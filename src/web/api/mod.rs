@@ -8,6 +8,7 @@ pub mod participants;
 pub mod programmes;
 pub mod review;
 pub mod selection;
+pub mod uploads;
 
 use serde::Serialize;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -122,4 +123,15 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(selection::notify))
         .routes(routes!(selection::decline))
         .routes(routes!(selection::messages, selection::save_messages))
+        .routes(routes!(uploads::create, uploads::options))
+        .routes(upload_routes())
+}
+
+/// `HEAD`, `PATCH`, `DELETE` and `GET` of one upload. A `PATCH` body is streamed to disk and
+/// held to `MAX_CHUNK_BYTES` by `crate::uploads` (413 with its own message above): the
+/// app-wide 256 KB limit must not cut it first.
+fn upload_routes() -> utoipa_axum::router::UtoipaMethodRouter<App> {
+    let (schemas, paths, method_router) = routes!(uploads::head, uploads::patch, uploads::terminate, uploads::info);
+    let limit = crate::domain::upload::MAX_CHUNK_BYTES as usize + 64 * 1024;
+    (schemas, paths, method_router.layer(axum::extract::DefaultBodyLimit::max(limit)))
 }
