@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod attachments;
 pub mod calls;
+pub mod courses;
 pub mod forms;
 pub mod indicators;
 pub mod outbox;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "selection", include_str!("../../migrations/0010_selection.sql")),
     (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
     (12, "phase_participants", include_str!("../../migrations/0012_phase_participants.sql")),
+    (14, "courses", include_str!("../../migrations/0014_courses.sql")),
 ];
 
 impl Db {
