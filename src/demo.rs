@@ -2,6 +2,8 @@
 //! empty database. Programme facts, names and testimonials follow the agency's 2016 activity
 //! report (`shared/seed/connexions-citoyennes-2016.txt`) as written.
 
+mod course;
+
 use std::net::SocketAddr;
 
 use crate::app::App;
@@ -107,7 +109,7 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         themes: "medias,gouvernance",
         funders: "",
         partners: "Tunis Afrique Presse (TAP)",
-        phases: &[],
+        phases: &[("online_course", "MOOC Initiation au journalisme mobile", "2016-05-02", "2016-06-12")],
         budget_lines: &[],
         start: "2013-01",
         end: "2016-12",
@@ -344,6 +346,8 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     demo_cover(app, programme_ids[0]).await?;
     demo_attachments(app).await?;
     demo_review(app, &hash).await?;
+    // After the selection: the online course's cohort is the 30 it selected.
+    course::load(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
 }
