@@ -257,10 +257,17 @@ async fn is_manager(app: &App, user: &UserRow, programme_id: i64) -> AppResult<b
     Ok(can_manage_programme(global_role(user), &roles))
 }
 
+/// A course by its address; 404 for one that cannot exist (PostgreSQL refuses some bytes
+/// such as NUL in a parameter, so they never reach it).
+pub async fn find(app: &App, slug: &str) -> AppResult<CourseRow> {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
+    store::by_slug(&app.db, slug.as_str()).await?.ok_or(AppError::NotFound)
+}
+
 /// The course and what the viewer is to it. A draft exists only for its managers and
 /// tutors; a cohort course only for its cohort (403 with the reason for anyone else).
 pub async fn access(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseRow, Access)> {
-    let c = store::by_slug(&app.db, slug).await?.ok_or(AppError::NotFound)?;
+    let c = find(app, slug).await?;
     if is_manager(app, user, c.programme_id).await? {
         return Ok((c, Access::Manager));
     }
@@ -412,7 +419,7 @@ pub async fn to_join(app: &App, user: &UserRow) -> AppResult<Vec<CourseRow>> {
 
 /// Self-enrolment in an open course; `false` when she was already enrolled.
 pub async fn enrol(app: &App, user: &UserRow, slug: &str) -> AppResult<bool> {
-    let c = store::by_slug(&app.db, slug).await?.ok_or(AppError::NotFound)?;
+    let c = find(app, slug).await?;
     let course = Course {
         title: c.title.clone(),
         title_en: c.title_en.clone(),

@@ -70,7 +70,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
     if v.access != courses::Access::Manager {
         return Err(AppError::Forbidden);
     }
-    let c = store::by_slug(&app.db, slug).await?.ok_or(AppError::NotFound)?;
+    let c = courses::find(app, slug).await?;
     let rows = store::modules(&app.db, c.id).await?;
     let lessons = store::lesson_heads(&app.db, c.id).await?;
     let mut modules: Vec<ModuleBox> = rows
@@ -203,7 +203,7 @@ pub async fn set_status(
     body: Bytes,
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
-    let c = store::by_slug(&app.db, &slug).await?.ok_or(AppError::NotFound)?;
+    let c = courses::find(&app, &slug).await?;
     let mut input = CourseInput::from_row(&c);
     input.status = get(&pairs(&body), "status");
     let r = courses::update(&app, user, &slug, &input).await.map(|_| ());
@@ -261,7 +261,7 @@ pub async fn move_module(
     let user = ctx.require_user()?;
     let r = courses::shift_module(&app, user, &slug, id, direction(&body)).await;
     // A move that would put dates out of order is explained on the module's own form.
-    let typed = store::modules(&app.db, store::by_slug(&app.db, &slug).await?.map(|c| c.id).unwrap_or(0))
+    let typed = store::modules(&app.db, courses::find(&app, &slug).await.map(|c| c.id).unwrap_or(0))
         .await?
         .iter()
         .find(|m| m.id == id)
