@@ -2,6 +2,8 @@
 //! empty database. Programme facts, names and testimonials follow the agency's 2016 activity
 //! report (`shared/seed/connexions-citoyennes-2016.txt`) as written.
 
+mod course;
+
 use std::net::SocketAddr;
 
 use crate::app::App;
@@ -107,7 +109,7 @@ Au-delà de ces formations, Connexions citoyennes ambitionne non seulement de fa
         themes: "medias,gouvernance",
         funders: "",
         partners: "Tunis Afrique Presse (TAP)",
-        phases: &[],
+        phases: &[("online_course", "MOOC Initiation au journalisme mobile", "2016-05-02", "2016-06-12")],
         budget_lines: &[],
         start: "2013-01",
         end: "2016-12",
@@ -344,6 +346,8 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     demo_cover(app, programme_ids[0]).await?;
     demo_attachments(app).await?;
     demo_review(app, &hash).await?;
+    // After the selection: the online course's cohort is the 30 it selected.
+    course::load(app).await?;
     demo_library(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
@@ -937,14 +941,25 @@ async fn demo_library(app: &App) -> anyhow::Result<()> {
         Block::heading("Conseils", 13.0),
         Block::para("Équilibrez ressources et emplois, datez chaque ressource, distinguez l’acquis de l’espéré."),
     ]);
-    for (title, name, bytes) in [
-        ("Cartographier son réseau : les cercles", "cercles-du-reseau.png", png),
-        ("Modèle de plan de financement", "modele-plan-de-financement.pdf", pdf),
+    // Each file goes into the lesson it serves, as a manager would paste its line.
+    for (title, name, bytes, lesson) in [
+        (
+            "Cartographier son réseau : les cercles",
+            "cercles-du-reseau.png",
+            png,
+            "Dessiner la carte de ses parties prenantes",
+        ),
+        ("Modèle de plan de financement", "modele-plan-de-financement.pdf", pdf, "Lister ses coûts"),
     ] {
         let chunks = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(axum::body::Bytes::from(bytes))]);
-        crate::library::upload(app, &manager, "connexions-citoyennes", title, name, chunks)
+        let file = crate::library::upload(app, &manager, "connexions-citoyennes", title, name, chunks)
             .await
             .map_err(|e| anyhow::anyhow!("demo library: {e}"))?;
+        sqlx::query("UPDATE lessons SET body = body || $1 WHERE title = $2")
+            .bind(format!("\n\n{}", crate::library::markdown_of(&file)))
+            .bind(lesson)
+            .execute(&app.db.pool)
+            .await?;
     }
     Ok(())
 }

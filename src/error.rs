@@ -33,6 +33,9 @@ pub enum AppError {
     NotConfirmed,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, with the reason the person should read (a course module not yet open...).
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -78,7 +81,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Answers(_) | AppError::Ineligible(_) | AppError::Infeasible(_) => 422,
             AppError::BadRequest(_) | AppError::MalformedBody(_) => 400,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::NotConfirmed | AppError::Forbidden | AppError::Csrf => 403,
+            AppError::NotConfirmed | AppError::Forbidden | AppError::Refused(_) | AppError::Csrf => 403,
             AppError::NotFound => 404,
             AppError::MethodNotAllowed => 405,
             AppError::Conflict { .. } => 409,
@@ -103,7 +106,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::BadCredentials => "invalid_credentials",
             AppError::NotConfirmed => "email_not_confirmed",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Refused(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
@@ -132,6 +135,7 @@ impl AppError {
             AppError::BadCredentials => "error.bad_credentials",
             AppError::NotConfirmed => "error.not_confirmed",
             AppError::Forbidden => "error.forbidden",
+            AppError::Refused(key) => key,
             AppError::NotFound => "error.not_found",
             AppError::MethodNotAllowed => "error.method_not_allowed",
             AppError::Conflict { key, .. } => key,

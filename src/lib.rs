@@ -20,6 +20,7 @@ pub mod cache;
 pub mod calls;
 pub mod cli;
 pub mod config;
+pub mod courses;
 pub mod decision_messages;
 pub mod demo;
 pub mod domain;

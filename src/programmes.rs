@@ -84,7 +84,7 @@ impl ProgrammeInput {
     }
 }
 
-fn line(errors: &mut FieldErrors, field: &'static str, value: &str, required: bool, max: usize) -> String {
+pub(crate) fn line(errors: &mut FieldErrors, field: &'static str, value: &str, required: bool, max: usize) -> String {
     let v = value.trim();
     if required && v.is_empty() {
         errors.insert(field, "error.field.required");
@@ -96,7 +96,7 @@ fn line(errors: &mut FieldErrors, field: &'static str, value: &str, required: bo
     v.to_owned()
 }
 
-fn rich(errors: &mut FieldErrors, field: &'static str, value: &str) -> String {
+pub(crate) fn rich(errors: &mut FieldErrors, field: &'static str, value: &str) -> String {
     if let Err(e) = markdown::validate(value) {
         errors.insert(field, e.message_key());
     } else if value.contains('\0') {
@@ -187,7 +187,7 @@ pub fn validate(input: &ProgrammeInput) -> Result<ProgrammeFields, FieldErrors> 
     })
 }
 
-fn global_role(user: &UserRow) -> GlobalRole {
+pub(crate) fn global_role(user: &UserRow) -> GlobalRole {
     if user.is_admin() {
         GlobalRole::Administrator
     } else {

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod attachments;
 pub mod calls;
+pub mod courses;
 pub mod forms;
 pub mod indicators;
 pub mod library;
@@ -57,6 +58,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "decision_messages", include_str!("../../migrations/0011_decision_messages.sql")),
     (12, "phase_participants", include_str!("../../migrations/0012_phase_participants.sql")),
     (13, "uploads", include_str!("../../migrations/0013_uploads.sql")),
+    (14, "courses", include_str!("../../migrations/0014_courses.sql")),
     (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
 ];
 

@@ -38,6 +38,8 @@ pub struct Ctx {
     /// The address used for rate limiting.
     pub client: String,
     pub secure_cookies: bool,
+    /// The person follows, tutors or manages a course: the menu shows "Mes cours".
+    pub has_courses: bool,
 }
 
 impl Ctx {
@@ -174,7 +176,13 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
     let existing_csrf = cookies::get(req.headers(), cookies::CSRF).map(str::to_owned);
     let new_csrf = existing_csrf.is_none().then(crate::store::new_secret);
     let csrf = existing_csrf.clone().or_else(|| new_csrf.clone()).unwrap_or_default();
+    // One small query, for pages only: the menu links to the courses of those who have some.
+    let has_courses = match (&user, api) {
+        (Some(u), false) => crate::store::courses::has_any(&app.db, u.id).await.unwrap_or(false),
+        _ => false,
+    };
     let ctx = Ctx {
+        has_courses,
         zone: user.as_ref().map(|u| u.time_zone().zone()).unwrap_or(TimeZone::UTC),
         user: user.map(Arc::new),
         auth,

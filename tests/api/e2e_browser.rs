@@ -424,3 +424,58 @@ async fn a_manager_proposes_and_confirms_the_selection_in_a_real_browser() {
     assert!(women >= 15, "half of 30 at least: {women}");
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_reads_a_kept_lesson_with_no_network_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let email: String = sqlx::query_scalar(
+        "SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id \
+         JOIN programme_phases ph ON ph.id = p.phase_id WHERE ph.kind = 'online_course' ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
+    let base = format!("http://127.0.0.1:{}", relay.port);
+    let course = "/cours/connexions-citoyennes-formation-en-ligne";
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&format!("{base}/connexion?next={course}")).await.unwrap();
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    // On the course page, the phone keeps the open lessons and says so.
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='offline-status' and contains(., 'gardées sur ce téléphone')]"))
+        .await
+        .unwrap();
+    let lesson = c
+        .find(Locator::XPath("//a[@data-offline and contains(., 'Dessiner la carte de ses parties prenantes')]"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // On the bus: no network. The lesson she never opened reads from the phone, with its
+    // diagram's link; a page never kept shows what can be read.
+    relay.go_offline();
+    c.goto(&format!("{base}{lesson}")).await.unwrap();
+    c.wait().for_element(Locator::Css("article h1")).await.unwrap();
+    let text = text_of_page(&c).await;
+    assert!(text.contains("Dessiner la carte de ses parties prenantes"), "{text}");
+    c.goto(&format!("{base}/rapport/2016")).await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//ul[@id='kept-pages']/li/a[contains(., 'Dessiner la carte')]"))
+        .await
+        .unwrap();
+    assert!(text_of_page(&c).await.contains("Pas de réseau"));
+    relay.go_online();
+    c.goto(&format!("{base}/rapport/2016")).await.unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert!(!text_of_page(&c).await.contains("Pas de réseau"), "back online, the real page");
+}

@@ -14,6 +14,7 @@ mod attachments;
 mod bad_input;
 mod calls;
 mod cli;
+mod courses;
 mod crash;
 mod e2e_browser;
 mod offline;

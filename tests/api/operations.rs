@@ -116,6 +116,16 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/programmes/{slug}/phases/{id}/move",
         "/api/v1/uploads",
         "/api/v1/uploads/{id}",
+        "/api/v1/courses",
+        "/api/v1/courses/{slug}",
+        "/api/v1/courses/{slug}/lessons/{id}",
+        "/api/v1/courses/{slug}/enrolment",
+        "/api/v1/programmes/{slug}/phases/{id}/course",
+        "/api/v1/courses/{slug}/copy",
+        "/api/v1/courses/{slug}/modules",
+        "/api/v1/courses/{slug}/modules/{id}",
+        "/api/v1/courses/{slug}/modules/{id}/lessons",
+        "/api/v1/courses/{slug}/modules/{id}/lessons/{lesson}",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
@@ -167,6 +177,24 @@ async fn pages_stay_within_the_weight_budget() {
         (&app.client, "/compte"),
     ] {
         let (total, requests) = first_load(&app, client, page).await;
+        assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
+    }
+    // A learner of the demo's online course: the course page and its longest open lesson.
+    let course = "connexions-citoyennes-formation-en-ligne";
+    let learner: String =
+        sqlx::query_scalar("SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id ORDER BY u.id")
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
+    let lesson = app
+        .count(
+            "SELECT l.id FROM lessons l JOIN course_modules m ON m.id = l.module_id \
+             WHERE m.position = 1 ORDER BY LENGTH(l.body) DESC, l.id",
+        )
+        .await;
+    let learner = app.demo_client(&learner).await;
+    for page in [format!("/cours/{course}"), format!("/cours/{course}/lecons/{lesson}"), "/cours".into()] {
+        let (total, requests) = first_load(&app, &learner, &page).await;
         assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attachments;
+pub mod courses;
 pub mod library;
 pub mod participants;
 pub mod programmes;
@@ -123,6 +124,16 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(selection::notify))
         .routes(routes!(selection::decline))
         .routes(routes!(selection::messages, selection::save_messages))
+        .routes(routes!(courses::mine))
+        .routes(routes!(courses::get_one, courses::update))
+        .routes(routes!(courses::lesson))
+        .routes(routes!(courses::enrol))
+        .routes(routes!(courses::create))
+        .routes(routes!(courses::copy))
+        .routes(routes!(courses::add_module))
+        .routes(routes!(courses::update_module, courses::delete_module))
+        .routes(routes!(courses::add_lesson))
+        .routes(routes!(courses::update_lesson, courses::delete_lesson))
         .routes(routes!(uploads::create, uploads::options))
         .routes(upload_routes())
 }

@@ -143,11 +143,16 @@ struct ProgrammeForm {
     calls: Vec<crate::store::calls::CallRow>,
     /// Participants per phase id.
     participants: std::collections::HashMap<i64, i64>,
+    /// The course of each phase that has one: phase id → course slug.
+    courses: std::collections::HashMap<i64, String>,
 }
 
 impl ProgrammeForm {
     fn participants_of(&self, phase: &i64) -> i64 {
         self.participants.get(phase).copied().unwrap_or(0)
+    }
+    fn course_of(&self, phase: &i64) -> Option<&str> {
+        self.courses.get(phase).map(String::as_str)
     }
     fn amount(&self, minor: &i64) -> String {
         format_amount(*minor, self.page.i.locale == crate::domain::locale::Locale::Fr)
@@ -176,6 +181,10 @@ async fn form_page(
     };
     let participants = match &existing {
         Some(p) => crate::store::participants::counts(&app.db, p.id).await?.into_iter().collect(),
+        None => Default::default(),
+    };
+    let courses = match &existing {
+        Some(p) => crate::store::courses::of_programme(&app.db, p.id).await?.into_iter().collect(),
         None => Default::default(),
     };
     let fr = i.locale == crate::domain::locale::Locale::Fr;
@@ -213,6 +222,7 @@ async fn form_page(
         cover_form: FormState::default(),
         calls,
         participants,
+        courses,
     })
 }
 

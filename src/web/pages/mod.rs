@@ -5,11 +5,13 @@ pub mod account;
 pub mod apply;
 pub mod call_applications;
 pub mod calls;
+pub mod courses;
 pub mod form;
 pub mod home;
 pub mod indicators;
 pub mod library;
 pub mod manage;
+pub mod manage_course;
 pub mod offline;
 pub mod participants;
 pub mod report;
@@ -136,6 +138,22 @@ pub fn router() -> Router<App> {
         .route("/gestion/appels/{slug}/formulaire/sections", post(manage::add_section))
         .route("/gestion/appels/{slug}/formulaire/copier", post(manage::copy_form))
         .route("/gestion/rapports/{year}", get(manage::report_form).post(manage::save_report))
+        .route("/cours", get(courses::mine))
+        .route("/cours/{slug}", get(courses::show))
+        .route("/cours/{slug}/inscription", post(courses::enrol))
+        .route("/cours/{slug}/lecons/{id}", get(courses::lesson))
+        .route("/gestion/programmes/{slug}/etapes/{id}/cours", post(manage_course::create))
+        .route("/gestion/cours/{slug}", get(manage_course::show).post(manage_course::update))
+        .route("/gestion/cours/{slug}/statut", post(manage_course::set_status))
+        .route("/gestion/cours/{slug}/copie", post(manage_course::copy))
+        .route("/gestion/cours/{slug}/modules", post(manage_course::add_module))
+        .route("/gestion/cours/{slug}/modules/{id}", post(manage_course::update_module))
+        .route("/gestion/cours/{slug}/modules/{id}/deplacer", post(manage_course::move_module))
+        .route("/gestion/cours/{slug}/modules/{id}/supprimer", post(manage_course::delete_module))
+        .route("/gestion/cours/{slug}/modules/{id}/lecons", post(manage_course::add_lesson))
+        .route("/gestion/cours/{slug}/lecons/{id}", get(manage_course::lesson_form).post(manage_course::save_lesson))
+        .route("/gestion/cours/{slug}/lecons/{id}/deplacer", post(manage_course::move_lesson))
+        .route("/gestion/cours/{slug}/lecons/{id}/supprimer", post(manage_course::delete_lesson))
 }
 
 /// What the layout needs on every page.
@@ -147,6 +165,7 @@ pub struct PageCtx {
     pub path: String,
     pub user_name: Option<String>,
     pub is_admin: bool,
+    pub has_courses: bool,
 }
 
 impl PageCtx {
@@ -159,6 +178,7 @@ impl PageCtx {
             path: ctx.path.clone(),
             user_name: ctx.user.as_ref().map(|u| u.name.clone()),
             is_admin: ctx.user.as_ref().is_some_and(|u| u.is_admin()),
+            has_courses: ctx.has_courses,
         }
     }
 

@@ -1,0 +1,412 @@
+//! Courses, their modules and lessons, and who enrolled (open courses, tutors).
+
+use sqlx::{Any, FromRow, Transaction};
+
+use super::Db;
+use crate::domain::time::unix_now;
+
+type Tx = Transaction<'static, Any>;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct CourseRow {
+    pub id: i64,
+    pub phase_id: i64,
+    pub programme_id: i64,
+    pub programme_slug: String,
+    pub programme_title: String,
+    pub slug: String,
+    pub title: String,
+    pub title_en: String,
+    pub mode: String,
+    pub status: String,
+    pub time_zone: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl CourseRow {
+    pub fn is_published(&self) -> bool {
+        self.status == "published"
+    }
+    pub fn is_open_mode(&self) -> bool {
+        self.mode == "open"
+    }
+}
+
+const COURSE: &str =
+    "SELECT c.id, c.phase_id, ph.programme_id, pr.slug AS programme_slug, pr.title AS programme_title, \
+     c.slug, c.title, c.title_en, c.mode, c.status, c.time_zone, c.created_at, c.updated_at \
+     FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id JOIN programmes pr ON pr.id = ph.programme_id";
+
+#[derive(Clone, Debug, FromRow)]
+pub struct ModuleRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub position: i64,
+    pub title: String,
+    pub title_en: String,
+    pub summary: String,
+    pub summary_en: String,
+    pub opens_on: String,
+    pub opens_time: String,
+}
+
+/// A lesson without its body: enough for the outline of a course.
+#[derive(Clone, Debug, FromRow)]
+pub struct LessonHead {
+    pub id: i64,
+    pub module_id: i64,
+    pub position: i64,
+    pub kind: String,
+    pub title: String,
+    pub title_en: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct LessonRow {
+    pub id: i64,
+    pub module_id: i64,
+    pub position: i64,
+    pub kind: String,
+    pub title: String,
+    pub title_en: String,
+    pub body: String,
+    pub body_en: String,
+    pub status: String,
+    pub updated_at: i64,
+}
+
+/// The fields of a course as written.
+pub struct CourseFields<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub title_en: &'a str,
+    pub mode: &'a str,
+    pub status: &'a str,
+    pub time_zone: &'a str,
+}
+
+pub struct ModuleFields<'a> {
+    pub position: i64,
+    pub title: &'a str,
+    pub title_en: &'a str,
+    pub summary: &'a str,
+    pub summary_en: &'a str,
+    pub opens_on: &'a str,
+    pub opens_time: &'a str,
+}
+
+pub struct LessonFields<'a> {
+    pub position: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub title_en: &'a str,
+    pub body: &'a str,
+    pub body_en: &'a str,
+    pub status: &'a str,
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<CourseRow>> {
+    Ok(sqlx::query_as(&format!("{COURSE} WHERE c.slug = $1")).bind(slug).fetch_optional(&db.pool).await?)
+}
+
+pub async fn by_phase(db: &Db, phase_id: i64) -> anyhow::Result<Option<CourseRow>> {
+    Ok(sqlx::query_as(&format!("{COURSE} WHERE c.phase_id = $1")).bind(phase_id).fetch_optional(&db.pool).await?)
+}
+
+/// The courses of a programme's phases: (phase id, course slug).
+pub async fn of_programme(db: &Db, programme_id: i64) -> anyhow::Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.phase_id, c.slug FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id \
+         WHERE ph.programme_id = $1",
+    )
+    .bind(programme_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Who may see a course in "my courses": its tutors and the learners of a published
+/// course (the phase's participants for a cohort course, those who enrolled for an open
+/// one), and the managers of its programme.
+const MINE: &str = "(EXISTS (SELECT 1 FROM course_enrolments e WHERE e.course_id = c.id AND e.user_id = $1 \
+        AND (e.role = 'tutor' OR c.status = 'published')) \
+     OR (c.status = 'published' AND c.mode = 'cohort' AND EXISTS (SELECT 1 FROM phase_participants pp \
+        WHERE pp.phase_id = c.phase_id AND pp.user_id = $1)) \
+     OR EXISTS (SELECT 1 FROM programme_members m WHERE m.programme_id = ph.programme_id AND m.user_id = $1 \
+        AND m.role = 'manager'))";
+
+pub async fn mine(db: &Db, user_id: i64) -> anyhow::Result<Vec<CourseRow>> {
+    Ok(sqlx::query_as(&format!("{COURSE} WHERE {MINE} ORDER BY ph.start_date DESC, c.id DESC"))
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// Whether "my courses" has anything: decides the link in the site's menu.
+pub async fn has_any(db: &Db, user_id: i64) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id WHERE {MINE}"
+    ))
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Published open courses the person has not joined yet.
+pub async fn open_to_join(db: &Db, user_id: i64) -> anyhow::Result<Vec<CourseRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{COURSE} WHERE c.mode = 'open' AND c.status = 'published' AND pr.is_public = 1 AND NOT {MINE} \
+         ORDER BY c.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn slug_taken(db: &Db, slug: &str) -> anyhow::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE slug = $1").bind(slug).fetch_one(&db.pool).await?;
+    Ok(n > 0)
+}
+
+pub async fn insert(tx: &mut Tx, phase_id: i64, f: &CourseFields<'_>) -> anyhow::Result<i64> {
+    let now = unix_now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO courses (phase_id, slug, title, title_en, mode, status, time_zone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(phase_id)
+    .bind(f.slug)
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.mode)
+    .bind(f.status)
+    .bind(f.time_zone)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Everything but the slug, which stays: learners keep their links.
+pub async fn update(tx: &mut Tx, id: i64, f: &CourseFields<'_>) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE courses SET title = $1, title_en = $2, mode = $3, status = $4, time_zone = $5, updated_at = $6 \
+         WHERE id = $7",
+    )
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.mode)
+    .bind(f.status)
+    .bind(f.time_zone)
+    .bind(unix_now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn modules(db: &Db, course_id: i64) -> anyhow::Result<Vec<ModuleRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, course_id, position, title, title_en, summary, summary_en, opens_on, opens_time \
+         FROM course_modules WHERE course_id = $1 ORDER BY position, id",
+    )
+    .bind(course_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The lessons of every module of a course, without bodies, in order.
+pub async fn lesson_heads(db: &Db, course_id: i64) -> anyhow::Result<Vec<LessonHead>> {
+    Ok(sqlx::query_as(
+        "SELECT l.id, l.module_id, l.position, l.kind, l.title, l.title_en, l.status FROM lessons l \
+         JOIN course_modules m ON m.id = l.module_id WHERE m.course_id = $1 ORDER BY m.position, l.position, l.id",
+    )
+    .bind(course_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A lesson of this course.
+pub async fn lesson(db: &Db, course_id: i64, lesson_id: i64) -> anyhow::Result<Option<LessonRow>> {
+    Ok(sqlx::query_as(
+        "SELECT l.id, l.module_id, l.position, l.kind, l.title, l.title_en, l.body, l.body_en, l.status, l.updated_at \
+         FROM lessons l JOIN course_modules m ON m.id = l.module_id WHERE m.course_id = $1 AND l.id = $2",
+    )
+    .bind(course_id)
+    .bind(lesson_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Every lesson of a course with its body, for a copy.
+pub async fn lessons_full(db: &Db, course_id: i64) -> anyhow::Result<Vec<LessonRow>> {
+    Ok(sqlx::query_as(
+        "SELECT l.id, l.module_id, l.position, l.kind, l.title, l.title_en, l.body, l.body_en, l.status, l.updated_at \
+         FROM lessons l JOIN course_modules m ON m.id = l.module_id WHERE m.course_id = $1 ORDER BY l.position, l.id",
+    )
+    .bind(course_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The slug of the programme a phase belongs to.
+pub async fn programme_of_phase(db: &Db, phase_id: i64) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT pr.slug FROM programme_phases ph JOIN programmes pr ON pr.id = ph.programme_id WHERE ph.id = $1",
+    )
+    .bind(phase_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+pub async fn insert_module(tx: &mut Tx, course_id: i64, f: &ModuleFields<'_>) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO course_modules (course_id, position, title, title_en, summary, summary_en, opens_on, opens_time) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(course_id)
+    .bind(f.position)
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.summary)
+    .bind(f.summary_en)
+    .bind(f.opens_on)
+    .bind(f.opens_time)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn update_module(tx: &mut Tx, id: i64, f: &ModuleFields<'_>) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE course_modules SET position = $1, title = $2, title_en = $3, summary = $4, summary_en = $5, \
+         opens_on = $6, opens_time = $7 WHERE id = $8",
+    )
+    .bind(f.position)
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.summary)
+    .bind(f.summary_en)
+    .bind(f.opens_on)
+    .bind(f.opens_time)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_module(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    // Lessons go with their module (ON DELETE CASCADE); deleted explicitly too, so that
+    // a SQLite connection without foreign keys would not leave orphans.
+    sqlx::query("DELETE FROM lessons WHERE module_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM course_modules WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Writes the order of a course's modules: ids in their new order get 1, 2, 3...
+pub async fn set_module_order(tx: &mut Tx, ids: &[i64]) -> anyhow::Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        sqlx::query("UPDATE course_modules SET position = $1 WHERE id = $2")
+            .bind(i as i64 + 1)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_lesson(tx: &mut Tx, module_id: i64, f: &LessonFields<'_>) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO lessons (module_id, position, kind, title, title_en, body, body_en, status, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(module_id)
+    .bind(f.position)
+    .bind(f.kind)
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.body)
+    .bind(f.body_en)
+    .bind(f.status)
+    .bind(unix_now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn update_lesson(tx: &mut Tx, id: i64, f: &LessonFields<'_>) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE lessons SET position = $1, kind = $2, title = $3, title_en = $4, body = $5, body_en = $6, \
+         status = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(f.position)
+    .bind(f.kind)
+    .bind(f.title)
+    .bind(f.title_en)
+    .bind(f.body)
+    .bind(f.body_en)
+    .bind(f.status)
+    .bind(unix_now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_lesson(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM lessons WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Writes the order of a module's lessons: ids in their new order get 1, 2, 3...
+pub async fn set_lesson_order(tx: &mut Tx, ids: &[i64]) -> anyhow::Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        sqlx::query("UPDATE lessons SET position = $1 WHERE id = $2")
+            .bind(i as i64 + 1)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The role of someone enrolled in a course: 'learner' or 'tutor'.
+pub async fn enrolment(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT role FROM course_enrolments WHERE course_id = $1 AND user_id = $2")
+        .bind(course_id)
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Enrols; `false` when already enrolled (whatever the role).
+pub async fn enrol(tx: &mut Tx, course_id: i64, user_id: i64, role: &str) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO course_enrolments (course_id, user_id, role, enrolled_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (course_id, user_id) DO NOTHING",
+    )
+    .bind(course_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(unix_now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn is_participant(db: &Db, phase_id: i64, user_id: i64) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phase_participants WHERE phase_id = $1 AND user_id = $2")
+        .bind(phase_id)
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The zone of the programme's latest call: the default zone of a new course.
+pub async fn programme_zone(db: &Db, programme_id: i64) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT time_zone FROM calls WHERE programme_id = $1 ORDER BY opens_at DESC, id DESC")
+        .bind(programme_id)
+        .fetch_optional(&db.pool)
+        .await?)
+}

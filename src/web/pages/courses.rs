@@ -1,0 +1,189 @@
+//! The learner's side of a course: "my courses", a course's outline week by week (which
+//! modules are open, when the others open, in the course's zone) and one lesson at a time.
+//! Light pages: text, a few links, no image beyond those a lesson's body links to.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::{html, see_other, PageCtx};
+use crate::app::App;
+use crate::courses::{self, localised, Access, CourseView, LessonView};
+use crate::domain::time::TimeZoneName;
+use crate::error::AppResult;
+use crate::i18n::I18n;
+use crate::store::courses::CourseRow;
+use crate::web::context::Ctx;
+
+pub struct CourseLink {
+    pub slug: String,
+    pub title: String,
+    pub programme: String,
+    pub draft: bool,
+}
+
+fn link(i: I18n, c: &CourseRow) -> CourseLink {
+    CourseLink {
+        slug: c.slug.clone(),
+        title: localised(i.locale, &c.title, &c.title_en).to_owned(),
+        programme: c.programme_title.clone(),
+        draft: !c.is_published(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "courses.html")]
+struct MyCourses {
+    page: PageCtx,
+    mine: Vec<CourseLink>,
+    to_join: Vec<CourseLink>,
+}
+
+/// `/cours`
+pub async fn mine(State(app): State<App>, ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let i = ctx.i18n();
+    let mine = courses::mine(&app, user).await?.iter().map(|c| link(i, c)).collect();
+    let to_join = courses::to_join(&app, user).await?.iter().map(|c| link(i, c)).collect();
+    Ok(html(StatusCode::OK, MyCourses { page: PageCtx::new(&ctx, i.t("course.mine")), mine, to_join }))
+}
+
+pub struct LessonLine {
+    pub id: i64,
+    pub title: String,
+    pub draft: bool,
+}
+
+pub struct ModuleLine {
+    pub title: String,
+    pub summary: String,
+    pub open: bool,
+    /// "Ouvert depuis le 3 octobre 2016 à 00:00 GMT" or "Ouvre le …".
+    pub when: String,
+    pub lessons: Vec<LessonLine>,
+}
+
+#[derive(Template)]
+#[template(path = "course.html")]
+struct CoursePage {
+    page: PageCtx,
+    slug: String,
+    programme: String,
+    zone_note: String,
+    manager: bool,
+    visitor: bool,
+    sees_everything: bool,
+    draft: bool,
+    modules: Vec<ModuleLine>,
+}
+
+fn module_lines(i: I18n, v: &CourseView) -> Vec<ModuleLine> {
+    let tz = TimeZoneName::parse(&v.time_zone).unwrap_or_else(TimeZoneName::utc).zone();
+    v.modules
+        .iter()
+        .map(|m| {
+            let at = i.datetime(m.opens_at, &tz);
+            ModuleLine {
+                title: i.tf(
+                    "course.module_title",
+                    &[("n", &m.position.to_string()), ("title", localised(i.locale, &m.title, &m.title_en))],
+                ),
+                summary: localised(i.locale, &m.summary, &m.summary_en).to_owned(),
+                open: m.open,
+                when: i.tf1(if m.open { "course.opened" } else { "course.opens" }, "date", at),
+                lessons: m
+                    .lessons
+                    .iter()
+                    .map(|l| LessonLine {
+                        id: l.id,
+                        title: localised(i.locale, &l.title, &l.title_en).to_owned(),
+                        draft: l.status != "published",
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// `/cours/{slug}`
+pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let i = ctx.i18n();
+    let v = courses::outline(&app, user, &slug).await?;
+    let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
+    Ok(html(
+        StatusCode::OK,
+        CoursePage {
+            page: PageCtx::new(&ctx, &title),
+            slug: v.summary.slug.clone(),
+            programme: v.summary.programme_title.clone(),
+            zone_note: i.tf1("course.zone_note", "zone", &v.time_zone),
+            manager: v.access == Access::Manager,
+            visitor: v.access == Access::Visitor,
+            sees_everything: v.access.sees_everything(),
+            draft: v.summary.status != "published",
+            modules: module_lines(i, &v),
+        },
+    ))
+}
+
+/// `POST /cours/{slug}/inscription`: self-enrolment in an open course.
+pub async fn enrol(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    courses::enrol(&app, ctx.require_user()?, &slug).await?;
+    Ok(see_other(&format!("/cours/{slug}")))
+}
+
+#[derive(Template)]
+#[template(path = "lesson.html")]
+struct LessonPage {
+    page: PageCtx,
+    slug: String,
+    course_title: String,
+    module_title: String,
+    draft: bool,
+    body: String,
+    previous: Option<(i64, String)>,
+    next: Option<(i64, String)>,
+}
+
+fn neighbour(i: I18n, l: &Option<crate::courses::LessonLink>) -> Option<(i64, String)> {
+    l.as_ref().map(|l| (l.id, localised(i.locale, &l.title, &l.title_en).to_owned()))
+}
+
+/// `/cours/{slug}/lecons/{id}`
+pub async fn lesson(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let i = ctx.i18n();
+    let (v, l): (CourseView, LessonView) = courses::lesson(&app, user, &slug, id, i.locale).await?;
+    Ok(html(
+        StatusCode::OK,
+        LessonPage {
+            page: PageCtx::new(&ctx, localised(i.locale, &l.title, &l.title_en)),
+            slug: v.summary.slug.clone(),
+            course_title: localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned(),
+            module_title: localised(i.locale, &l.module_title, &l.module_title_en).to_owned(),
+            draft: l.status != "published",
+            body: l.html.clone(),
+            previous: neighbour(i, &l.previous),
+            next: neighbour(i, &l.next),
+        },
+    ))
+}
+
+/// The offline reading script, for the course and lesson pages.
+fn offline_script() -> String {
+    crate::web::assets::offline_url()
+}
+
+impl CoursePage {
+    fn offline_script(&self) -> String {
+        offline_script()
+    }
+}
+
+impl LessonPage {
+    fn offline_script(&self) -> String {
+        offline_script()
+    }
+}
