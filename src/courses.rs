@@ -375,7 +375,9 @@ pub async fn lesson(
         Some(i) => (i.checked_sub(1).and_then(link), link(i + 1)),
         None => (None, None),
     };
-    let html = markdown::to_html_with_media(localised(locale, &l.body, &l.body_en));
+    // Images, the library's included, stay links: a lesson page costs a few kilobytes and
+    // the learner decides what to spend her data on (the light variant, one tap away).
+    let html = markdown::to_html(localised(locale, &l.body, &l.body_en));
     let lesson = LessonView {
         id: l.id,
         module_id: l.module_id,

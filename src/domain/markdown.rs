@@ -86,43 +86,6 @@ pub fn to_html(md: &str) -> String {
     out
 }
 
-/// The id of a file of the media library named by a Markdown image: `/medias/<id>`.
-fn library_image(dest: &str) -> Option<&str> {
-    dest.strip_prefix("/medias/").filter(|id| crate::domain::attachment::is_id(id))
-}
-
-/// `to_html` for lessons: images of the media library show inline, as their light variant
-/// (lazily, so a long lesson costs nothing below the fold), the original one tap away;
-/// every other image stays a link.
-pub fn to_html_with_media(md: &str) -> String {
-    let mut events: Vec<Event> = vec![];
-    // Inside a library image: its id and the alt text gathered so far.
-    let mut image: Option<(String, String)> = None;
-    for event in Parser::new_ext(md, Options::empty()) {
-        match (&mut image, event) {
-            (None, Event::Start(Tag::Image { dest_url, .. })) if library_image(&dest_url).is_some() => {
-                image = library_image(&dest_url).map(|id| (id.to_owned(), String::new()));
-            }
-            (Some((_, alt)), Event::Text(t) | Event::Code(t) | Event::InlineHtml(t)) => alt.push_str(&t),
-            (Some(_), Event::End(TagEnd::Image)) => {
-                let (id, alt) = image.take().unwrap_or_default();
-                let mut alt_html = String::new();
-                html::push_html(&mut alt_html, std::iter::once(Event::Text(CowStr::from(alt))));
-                // The only HTML let through: made here, from a checked id and escaped text.
-                events.push(Event::InlineHtml(CowStr::from(format!(
-                    "<a href=\"/medias/{id}/original\"><img src=\"/medias/{id}\" alt=\"{}\" loading=\"lazy\"></a>",
-                    alt_html.replace('"', "&quot;")
-                ))));
-            }
-            (Some(_), _) => {}
-            (None, e) => events.push(safe(e)),
-        }
-    }
-    let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
-    out
-}
-
 fn shift(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 | HeadingLevel::H2 | HeadingLevel::H3 => HeadingLevel::H3,
@@ -151,18 +114,6 @@ pub fn plain_text(md: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn lessons_show_library_images_inline_and_nothing_else() {
-        let id = "0123456789abcdef0123456789abcdef";
-        let html = to_html_with_media(&format!(
-            "Voici ![la carte \"A\" <b>](/medias/{id}) et ![ailleurs](https://x.org/a.png)"
-        ));
-        assert!(html.contains(&format!("<a href=\"/medias/{id}/original\"><img src=\"/medias/{id}\" alt=\"la carte &quot;A&quot; &lt;b&gt;\" loading=\"lazy\"></a>")), "{html}");
-        assert!(html.contains("<a href=\"https://x.org/a.png\">ailleurs</a>"), "third-party images stay links: {html}");
-        let sneaky = to_html_with_media("<a href=\"/medias/x\"><img src=x onerror=alert(1)></a>");
-        assert!(!sneaky.contains("<img"), "{sneaky}");
-        assert!(to_html_with_media("![x](/medias/../../etc)").contains("<a href=\"/medias/../../etc\">x</a>"));
-    }
     use proptest::prelude::*;
 
     #[test]
