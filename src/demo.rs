@@ -348,6 +348,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     demo_review(app, &hash).await?;
     // After the selection: the online course's cohort is the 30 it selected.
     course::load(app).await?;
+    demo_teams(app).await?;
     demo_library(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
@@ -908,6 +909,17 @@ L’équipe Connexions citoyennes"
         .await
         .map_err(|e| anyhow::anyhow!("demo messages: {e}"))?;
     crate::selection::notify(app, &manager, &call.slug).await.map_err(|e| anyhow::anyhow!("demo results: {e}"))?;
+    Ok(())
+}
+
+/// The cohort's teams, formed in one click as a manager would.
+async fn demo_teams(app: &App) -> anyhow::Result<()> {
+    let manager = Email::parse("responsable@cfi.demo").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let manager = accounts::find_by_email(&app.db, &manager).await?.ok_or_else(|| anyhow::anyhow!("demo manager"))?;
+    let i = crate::i18n::I18n::new(Locale::Fr);
+    crate::teams::form_automatically(app, &manager, "connexions-citoyennes-formation-en-ligne", i, Default::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo teams: {e}"))?;
     Ok(())
 }
 

@@ -35,5 +35,6 @@ pub mod review;
 pub mod selection;
 pub mod server;
 pub mod store;
+pub mod teams;
 pub mod uploads;
 pub mod web;

@@ -67,6 +67,10 @@ pub async fn by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<CallRow>> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE c.slug = $1")).bind(slug).fetch_optional(&db.pool).await?)
 }
 
+pub async fn by_id(db: &Db, id: i64) -> anyhow::Result<Option<CallRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE c.id = $1")).bind(id).fetch_optional(&db.pool).await?)
+}
+
 /// Published calls of public programmes, those closing soonest first, then the past ones.
 pub async fn list_public(db: &Db) -> anyhow::Result<Vec<CallRow>> {
     Ok(sqlx::query_as(&format!(

@@ -19,6 +19,7 @@ pub mod review;
 pub mod search;
 pub mod selection;
 pub mod sessions;
+pub mod teams;
 pub mod throttle;
 pub mod uploads;
 
@@ -60,6 +61,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "uploads", include_str!("../../migrations/0013_uploads.sql")),
     (14, "courses", include_str!("../../migrations/0014_courses.sql")),
     (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
+    (17, "teams", include_str!("../../migrations/0017_teams.sql")),
 ];
 
 impl Db {

@@ -24,4 +24,5 @@ mod programmes;
 mod review;
 mod selection;
 mod smtp;
+mod teams;
 mod uploads;

@@ -9,6 +9,7 @@ pub mod participants;
 pub mod programmes;
 pub mod review;
 pub mod selection;
+pub mod teams;
 pub mod uploads;
 
 use serde::Serialize;
@@ -86,6 +87,9 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(participants::remove))
         .routes(routes!(library::list, library::upload))
         .routes(routes!(library::delete))
+        .routes(routes!(teams::list, teams::set))
+        .routes(routes!(teams::automatic))
+        .routes(routes!(teams::mine))
         .routes(routes!(programmes::set_cost, programmes::delete_cost))
         .routes(routes!(programmes::add_budget_line))
         .routes(routes!(programmes::delete_budget_line))

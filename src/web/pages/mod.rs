@@ -18,6 +18,7 @@ pub mod report;
 pub mod review;
 pub mod search;
 pub mod selection;
+pub mod teams;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -74,6 +75,8 @@ pub fn router() -> Router<App> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::library::MAX_BYTES as usize + 64 * 1024)),
         )
         .route("/gestion/programmes/{slug}/medias/{id}/supprimer", post(library::delete))
+        .route("/gestion/cours/{slug}/equipes", get(teams::show).post(teams::by_hand))
+        .route("/gestion/cours/{slug}/equipes/automatique", post(teams::automatic))
         .route("/medias/{id}", get(library::light))
         .route("/medias/{id}/original", get(library::original))
         .route("/gestion/programmes/{slug}/etapes/{id}/participants/{user}/retirer", post(participants::remove))
