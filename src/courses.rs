@@ -56,7 +56,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    fn error(self) -> AppError {
+    pub fn error(self) -> AppError {
         match self {
             Refusal::Hidden => AppError::NotFound,
             Refusal::NotYetOpen => AppError::Refused("error.course.module_not_open"),
@@ -290,7 +290,7 @@ pub async fn access(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseR
 }
 
 /// A course the user manages.
-async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> {
+pub(crate) async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> {
     match access(app, user, slug).await? {
         (c, Access::Manager) => Ok(c),
         _ => Err(AppError::Forbidden),
