@@ -198,7 +198,8 @@ fn attempt_view(a: &AttemptRow, quiz: &Quiz, shown: bool) -> AttemptView {
                 .map(|r| {
                     let explanation = quiz.questions.iter().find(|q| q.id == r.id).map(|q| q.explanation.as_str());
                     let mut feedback = r.feedback;
-                    if !shown && explanation.is_some_and(|e| !e.trim().is_empty())
+                    if !shown
+                        && explanation.is_some_and(|e| !e.trim().is_empty())
                         && feedback.last().map(|f| Some(f.text.as_str()) == explanation).unwrap_or(false)
                     {
                         feedback.pop();
@@ -207,7 +208,10 @@ fn attempt_view(a: &AttemptRow, quiz: &Quiz, shown: bool) -> AttemptView {
                         question: r.id,
                         credit: r.credit,
                         correct: r.correct,
-                        feedback: feedback.into_iter().map(|f| FeedbackView { text: f.text, text_en: f.text_en }).collect(),
+                        feedback: feedback
+                            .into_iter()
+                            .map(|f| FeedbackView { text: f.text, text_en: f.text_en })
+                            .collect(),
                     }
                 })
                 .collect()
@@ -307,7 +311,8 @@ pub async fn start(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<
     if let Some(open) = attempts.iter().find(|a| !a.is_submitted()) {
         return Ok((open.number as u32, false));
     }
-    let number = check_attempt(attempts.len() as u32, quiz.max_attempts).map_err(|e| AppError::Refused(e.message_key()))?;
+    let number =
+        check_attempt(attempts.len() as u32, quiz.max_attempts).map_err(|e| AppError::Refused(e.message_key()))?;
     if store::start(&mut tx, q.id, user.id, number as i64).await?.is_none() {
         // Another request started it between our read and our write (PostgreSQL).
         return Err(AppError::Conflict { field: "attempt", key: "error.quiz.attempt_taken" });
@@ -617,7 +622,10 @@ mod tests {
         let quiz = quiz_text::parse("? Q\n+ oui\n- non", 60, Some(2)).unwrap();
         assert!(!answers_shown(&quiz, &[]));
         assert!(!answers_shown(&quiz, &[attempt(1, false, true)]));
-        assert!(!answers_shown(&quiz, &[attempt(1, false, true), attempt(2, false, false)]), "the last one in progress");
+        assert!(
+            !answers_shown(&quiz, &[attempt(1, false, true), attempt(2, false, false)]),
+            "the last one in progress"
+        );
         assert!(answers_shown(&quiz, &[attempt(1, false, true), attempt(2, false, true)]));
         assert!(answers_shown(&quiz, &[attempt(1, true, true)]));
         let open = Quiz { max_attempts: None, ..quiz.clone() };
@@ -643,7 +651,8 @@ mod tests {
         assert_eq!(e.get("max_attempts"), Some(&"error.quiz.attempts_number"));
         let ok = QuizInput { title: "Quiz".into(), text: Some("? Q\n+ oui\n- non".into()), ..Default::default() };
         assert!(check(&ok).is_ok());
-        let bad_json = QuizInput { title: "Quiz".into(), definition: Some(serde_json::json!([1])), ..Default::default() };
+        let bad_json =
+            QuizInput { title: "Quiz".into(), definition: Some(serde_json::json!([1])), ..Default::default() };
         assert_eq!(check(&bad_json).err().unwrap().get("definition"), Some(&"error.quiz.definition"));
         assert_eq!(milli(100.0 * 2.0 / 3.0), 66_667);
         assert!(crate::domain::quiz::passes(percent(milli(60.0)), 60));

@@ -514,7 +514,8 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
         time_zone: "Africa/Abidjan",
     };
     let phase = phase_of(app, "connexions-citoyennes", "online_course").await?;
-    let course = write(app, phase, &cohort, this_monday.checked_sub(21.days())?, COHORT_WEEKS, COHORT_QUIZZES, coach).await?;
+    let course =
+        write(app, phase, &cohort, this_monday.checked_sub(21.days())?, COHORT_WEEKS, COHORT_QUIZZES, coach).await?;
     attempts(app, course, phase).await?;
     let mooc = CourseFields {
         slug: "initiation-au-journalisme-mobile",
@@ -536,8 +537,12 @@ fn answers(quiz: &Quiz, wrong: &[usize]) -> Answers {
         let right = !wrong.contains(&n);
         let answer = match &q.kind {
             Kind::Single { options } | Kind::Multiple { options } => {
-                let ids: Vec<String> =
-                    options.iter().filter(|o| o.correct == right).take(if right { 9 } else { 1 }).map(|o| o.id.clone()).collect();
+                let ids: Vec<String> = options
+                    .iter()
+                    .filter(|o| o.correct == right)
+                    .take(if right { 9 } else { 1 })
+                    .map(|o| o.id.clone())
+                    .collect();
                 if matches!(q.kind, Kind::Single { .. }) {
                     Answer::One(ids.into_iter().next().unwrap_or_default())
                 } else {

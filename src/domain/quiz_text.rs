@@ -264,13 +264,19 @@ mod tests {
         quiz.validate().unwrap();
         assert_eq!(quiz.questions.len(), 4);
         let q1 = &quiz.questions[0];
-        assert_eq!((q1.id.as_str(), q1.prompt.as_str(), q1.prompt_en.as_str()), ("q1", "Combien de mots en une minute ?", "How many words in a minute?"));
+        assert_eq!(
+            (q1.id.as_str(), q1.prompt.as_str(), q1.prompt_en.as_str()),
+            ("q1", "Combien de mots en une minute ?", "How many words in a minute?")
+        );
         let Kind::Single { options } = &q1.kind else { panic!("{q1:?}") };
         assert_eq!(options[0].id, "a");
         assert_eq!((options[0].feedback.as_str(), options[0].feedback_en.as_str()), ("Trop peu.", "Too few."));
         assert!(options[1].correct && options[1].feedback == "Oui.");
         assert_eq!(q1.explanation, "Environ 2,5 mots par seconde.");
-        assert!(matches!(&quiz.questions[1].kind, Kind::Multiple { options } if options.len() == 2), "?? forces multiple");
+        assert!(
+            matches!(&quiz.questions[1].kind, Kind::Multiple { options } if options.len() == 2),
+            "?? forces multiple"
+        );
         assert!(matches!(&quiz.questions[2].kind, Kind::Multiple { .. }), "two right options make it multiple");
         let q4 = &quiz.questions[3];
         assert!(matches!(&q4.kind, Kind::Short { accepted } if accepted.len() == 2));

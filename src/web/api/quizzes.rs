@@ -22,7 +22,11 @@ use crate::web::extract::ApiJson;
 #[utoipa::path(get, path = "/api/v1/courses/{slug}/quizzes/{id}", tag = "quizzes",
     params(("slug" = String, Path), ("id" = i64, Path)), security(("session" = []), ("token" = [])),
     responses((status = 200, body = QuizView), (status = 403, body = ErrorBody, description = "module not open yet, not enrolled, or not in the cohort"), (status = 404, body = ErrorBody)))]
-pub async fn get_one(State(app): State<App>, ctx: Ctx, Path((slug, id)): Path<(String, i64)>) -> AppResult<Json<QuizView>> {
+pub async fn get_one(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Json<QuizView>> {
     let (_, v) = quizzes::get(&app, ctx.require_user()?, &slug, id).await?;
     Ok(Json(v))
 }

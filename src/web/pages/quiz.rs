@@ -150,7 +150,14 @@ fn status_line(i: I18n, v: &QuizView) -> String {
 }
 
 /// The quiz page; with `attempt`, that attempt's result instead of the form.
-fn quiz_page(ctx: &Ctx, course_title: String, slug: &str, v: &QuizView, attempt: Option<u32>, typed: &Answers) -> QuizPage {
+fn quiz_page(
+    ctx: &Ctx,
+    course_title: String,
+    slug: &str,
+    v: &QuizView,
+    attempt: Option<u32>,
+    typed: &Answers,
+) -> QuizPage {
     let i = ctx.i18n();
     let shown = attempt.and_then(|n| v.attempts.iter().find(|a| a.number == n && a.submitted_at.is_some()));
     let result = shown.map(|a| {
@@ -170,11 +177,7 @@ fn quiz_page(ctx: &Ctx, course_title: String, slug: &str, v: &QuizView, attempt:
         form_attempt: if shown.is_some() { None } else { v.next_attempt },
         try_again: shown.is_some() && v.next_attempt.is_some(),
         result,
-        past: v
-            .attempts
-            .iter()
-            .filter_map(|a| a.score_percent.map(|s| (a.number, pct(s))))
-            .collect(),
+        past: v.attempts.iter().filter_map(|a| a.score_percent.map(|s| (a.number, pct(s)))).collect(),
         form: FormState::default(),
     }
 }
@@ -278,7 +281,8 @@ const SAMPLE: &str = "? Question à choix unique || Single-choice question\n- Ma
 
 fn editor(ctx: &Ctx, slug: &str, course_title: &str, id: Option<i64>, module: i64, v: &QuizInput) -> Editor {
     let i = ctx.i18n();
-    let title = if v.title.is_empty() { i.t("quiz.new").to_owned() } else { i.tf1("quiz.edit_title", "title", &v.title) };
+    let title =
+        if v.title.is_empty() { i.t("quiz.new").to_owned() } else { i.tf1("quiz.edit_title", "title", &v.title) };
     Editor {
         page: PageCtx::new(ctx, &title),
         slug: slug.to_owned(),
@@ -343,7 +347,8 @@ pub async fn new_form(
     Path((slug, module)): Path<(String, i64)>,
 ) -> AppResult<Response> {
     let c = crate::courses::managed(&app, ctx.require_user()?, &slug).await?;
-    let v = QuizInput { text: Some(SAMPLE.into()), pass_percent: Some(60), max_attempts: Some(3), ..Default::default() };
+    let v =
+        QuizInput { text: Some(SAMPLE.into()), pass_percent: Some(60), max_attempts: Some(3), ..Default::default() };
     Ok(html(StatusCode::OK, editor(&ctx, &c.slug, &c.title, None, module, &v)))
 }
 
