@@ -1045,6 +1045,7 @@ pub async fn copy(app: &App, user: &UserRow, slug: &str, input: &CopyInput) -> A
         return Err(AppError::Conflict { field: "slug", key: "error.course.slug_taken" });
     }
     let lessons = store::lessons_full(&app.db, source.id).await?;
+    let quizzes = crate::store::quizzes::of_course(&app.db, source.id).await?;
     let mut tx = app.db.begin().await?;
     let fields = CourseFields {
         slug: &new_slug,
@@ -1078,6 +1079,16 @@ pub async fn copy(app: &App, user: &UserRow, slug: &str, input: &CopyInput) -> A
                 status: &l.status,
             };
             store::insert_lesson(&mut tx, module, &f).await?;
+        }
+        // Quizzes come along as drafts, without anyone's attempts.
+        for q in quizzes.iter().filter(|q| q.module_id == row.id) {
+            let f = crate::store::quizzes::QuizFields {
+                title: &q.title,
+                title_en: &q.title_en,
+                definition: &q.definition,
+                status: "draft",
+            };
+            crate::store::quizzes::insert(&mut tx, module, &f).await?;
         }
     }
     tx.commit().await?;
