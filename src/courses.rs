@@ -56,7 +56,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    fn error(self) -> AppError {
+    pub fn error(self) -> AppError {
         match self {
             Refusal::Hidden => AppError::NotFound,
             Refusal::NotYetOpen => AppError::Refused("error.course.module_not_open"),
@@ -290,7 +290,7 @@ pub async fn access(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseR
 }
 
 /// A course the user manages.
-async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> {
+pub(crate) async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> {
     match access(app, user, slug).await? {
         (c, Access::Manager) => Ok(c),
         _ => Err(AppError::Forbidden),
@@ -1047,6 +1047,7 @@ pub async fn copy(app: &App, user: &UserRow, slug: &str, input: &CopyInput) -> A
         return Err(AppError::Conflict { field: "slug", key: "error.course.slug_taken" });
     }
     let lessons = store::lessons_full(&app.db, source.id).await?;
+    let quizzes = crate::store::quizzes::of_course(&app.db, source.id).await?;
     let mut tx = app.db.begin().await?;
     let fields = CourseFields {
         slug: &new_slug,
@@ -1080,6 +1081,16 @@ pub async fn copy(app: &App, user: &UserRow, slug: &str, input: &CopyInput) -> A
                 status: &l.status,
             };
             store::insert_lesson(&mut tx, module, &f).await?;
+        }
+        // Quizzes come along as drafts, without anyone's attempts.
+        for q in quizzes.iter().filter(|q| q.module_id == row.id) {
+            let f = crate::store::quizzes::QuizFields {
+                title: &q.title,
+                title_en: &q.title_en,
+                definition: &q.definition,
+                status: "draft",
+            };
+            crate::store::quizzes::insert(&mut tx, module, &f).await?;
         }
     }
     tx.commit().await?;

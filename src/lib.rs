@@ -31,6 +31,7 @@ pub mod mail;
 pub mod media;
 pub mod participants;
 pub mod programmes;
+pub mod quizzes;
 pub mod review;
 pub mod selection;
 pub mod server;

@@ -7,7 +7,10 @@ use jiff::ToSpan;
 
 use crate::app::App;
 use crate::domain::course::{monday_of, weekly};
+use crate::domain::quiz::{Answer, Answers, Kind, Quiz};
+use crate::domain::quiz_text;
 use crate::store::courses::{self as store, CourseFields, LessonFields, ModuleFields};
+use crate::store::quizzes::{self as quizzes_store, QuizFields, Submission};
 
 /// (title, title_en, body)
 type Lesson = (&'static str, &'static str, &'static str);
@@ -201,13 +204,245 @@ Une image ancienne présentée comme récente est l’une des fausses informatio
     ),
 ];
 
-/// Writes a course and its weeks (all lessons published) in one transaction.
+/// (title, title_en, questions in the editor's text format): one quiz per week, pass mark
+/// 60 %, three attempts. Written in the editor's format, so the demo also reads it.
+type DemoQuiz = (&'static str, &'static str, &'static str);
+
+const COHORT_QUIZZES: &[DemoQuiz] = &[
+    (
+        "Quiz : filmer et monter",
+        "Quiz: filming and editing",
+        "? Combien de mots dit-on environ en une minute de pitch ? || About how many words are spoken in a one-minute pitch?
+- 50 || 50
+> Trop peu : on parle plus vite que cela. || Too few: we speak faster than that.
++ 150 || 150
+> Oui : de quoi dire qui vous êtes, le problème et votre solution. || Yes: enough to say who you are, the problem and your solution.
+- 400 || 400
+> Beaucoup trop : personne ne suivrait. || Far too many: nobody could follow.
+
+?? Quels réglages améliorent une prise de vue au téléphone ? || Which settings improve a phone shot?
++ Tenir le téléphone à l’horizontale || Holding the phone horizontally
++ Se placer face à la lumière || Facing the light
+- Se placer dos à une fenêtre || Standing with a window behind you
+> Le visage serait dans l’ombre. || Your face would be in shadow.
+
+? En quelle définition exporter son film pour l’envoyer sur une connexion lente ? || In which resolution should you export your film to send it over a slow connection?
+= 720p
+= 720
+> Le 720p donne un fichier trois à quatre fois plus léger que le 1080p, sans différence visible sur un téléphone. || 720p makes a file three to four times lighter than 1080p, with no visible difference on a phone.
+
+?? Quelles règles protègent vos sources et vous-même ? || Which rules protect your sources and yourself?
++ Un code de verrouillage sur le téléphone || A lock code on the phone
++ Désactiver la géolocalisation des images || Turning off the location of pictures
+- Filmer tous les visages sans demander || Filming every face without asking
+> Jamais sans accord explicite. || Never without explicit consent.
+",
+    ),
+    (
+        "Quiz : cartographier son réseau",
+        "Quiz: mapping your network",
+        "? Un acteur à l’influence forte mais à l’intérêt faible pour votre projet est à… || A stakeholder with strong influence but little interest in your project is to be…
+- associer étroitement || closely involved
++ convaincre || convinced
+- surveiller seulement || only monitored
+> Il peut beaucoup pour le projet : montrez-lui ce qu’il y gagne. || They can do a lot for the project: show them what they gain.
+
+? Comment s’appelle la carte des acteurs liés à votre projet ? || What is the map of the people and organisations linked to your project called?
+= carte des parties prenantes
+= parties prenantes
+= stakeholder map
+> La carte des parties prenantes classe chacun selon son influence et son intérêt. || The stakeholder map sorts everyone by influence and interest.
+
+? Quel rythme est conseillé pour élargir son réseau ? || Which pace is advised to grow your network?
++ Un nouveau contact par semaine || One new contact a week
+- Dix contacts le premier jour, puis plus rien || Ten contacts on the first day, then nothing
+- Un contact par an || One contact a year
+
+?? Quelles demandes obtiennent le plus de réponses ? || Which requests get the most answers?
++ « Pouvez-vous me présenter à la responsable jeunesse de la mairie ? » || “Could you introduce me to the town hall's youth officer?”
+- « Pouvez-vous m’aider ? » || “Can you help me?”
+> Trop vague : votre contact ne sait pas quoi faire. || Too vague: your contact does not know what to do.
++ « Pouvez-vous relire mon budget avant vendredi ? » || “Could you read my budget before Friday?”
+",
+    ),
+    (
+        "Quiz : le plan de financement",
+        "Quiz: the financing plan",
+        "?? Lesquels sont des coûts de fonctionnement ? || Which are running costs?
++ La connexion internet chaque mois || The monthly internet connection
++ Le transport pour les activités || Transport for activities
+- L’achat d’un ordinateur || Buying a computer
+> C’est un coût de lancement, payé une fois. || It is a start-up cost, paid once.
+
+? Que doit-on noter d’un local prêté gratuitement ? || What should you write down about premises lent for free?
++ Sa valeur estimée, comme apport en nature || Its estimated value, as an in-kind contribution
+- Rien, puisqu’il est gratuit || Nothing, since it is free
+> Les financeurs aiment voir ce que le projet mobilise déjà. || Funders like to see what the project already mobilises.
+
+? Comment appelle-t-on l’égalité entre le total des dépenses et celui des ressources ? || What is the equality of total costs and total resources called?
+= équilibre
+= l'équilibre
+= balance
+> Un plan équilibré dit aussi où trouver ce qui manque. || A balanced plan also says where to find what is missing.
+
+? Combien de sources de financement différentes viser au minimum ? || How many different funding sources should you aim for at least?
+- Une seule, la plus grosse || Only one, the largest
++ Trois || Three
+- Aucune avant d’avoir lancé le projet || None before the project starts
+",
+    ),
+    (
+        "Quiz : le benchmarking",
+        "Quiz: benchmarking",
+        "? Combien d’initiatives comparables chercher au moins ? || How many comparable initiatives should you look for at least?
+- Une || One
++ Cinq || Five
+- Cinquante || Fifty
+
+?? Qu’est-ce qu’une initiative comparable ? || What is a comparable initiative?
++ Le même problème traité dans un autre pays || The same problem tackled in another country
++ La même solution appliquée à un autre problème || The same solution applied to another problem
+- N’importe quel projet de la même ville || Any project in the same town
+
+? Comment s’appelle ce qui rend votre projet différent des autres ? || What is it that makes your project different from the others called?
+= valeur ajoutée
+= la valeur ajoutée
+= added value
+> C’est elle que vous mettrez en avant devant un jury ou un financeur. || It is what you will put forward to a jury or a funder.
+
+? Que faire d’une initiative qui a échoué ? || What should you do with an initiative that failed?
++ Comprendre pourquoi, pour ne pas refaire la même erreur || Understand why, so as not to repeat the mistake
+- L’ignorer || Ignore it
+",
+    ),
+    (
+        "Quiz : communiquer et mobiliser",
+        "Quiz: communicating and mobilising",
+        "? Pour chaque public de votre carte, combien de phrases écrire pour dire ce que le projet lui apporte ? || For each audience on your map, how many sentences should say what the project brings them?
++ Une || One
+- Une page || A page
+
+?? Qu’est-ce qui fait circuler une histoire ? || What makes a story travel?
++ Elle est courte || It is short
++ Elle s’accompagne d’une photo ou d’une vidéo d’une minute || It comes with a photo or a one-minute video
+- Elle est longue et détaillée || It is long and detailed
+
+? Que demander avant de publier le nom d’une personne aidée ? || What must you ask before publishing the name of someone you helped?
+= son accord
+= accord
+= consent
+
+? Quel canal choisir ? || Which channel should you choose?
++ Celui que votre public utilise vraiment || The one your audience really uses
+- Le plus à la mode || The most fashionable one
+",
+    ),
+    (
+        "Quiz : la session de pitch",
+        "Quiz: the pitch session",
+        "? Combien de temps dure le pitch devant le jury ? || How long is the pitch to the jury?
+- Une minute || One minute
++ Trois minutes || Three minutes
+- Dix minutes || Ten minutes
+
+?? Que contient un pitch en cinq temps ? || What does a five-part pitch contain?
++ Le problème || The problem
++ Ce dont vous avez besoin || What you need
+- La liste de tous vos contacts || The list of all your contacts
+
+? Que dire quand on ne connaît pas la réponse à une question du jury ? || What should you say when you do not know the answer to a jury's question?
++ Le reconnaître et proposer de revenir avec la réponse || Admit it and offer to come back with the answer
+- Improviser un chiffre || Make up a figure
+
+? Combien de questions probables préparer ? || How many likely questions should you prepare?
+= 10
+= dix
+= ten
+",
+    ),
+];
+
+const MOOC_QUIZZES: &[DemoQuiz] = &[
+    (
+        "Quiz : préparer son téléphone",
+        "Quiz: getting your phone ready",
+        "? Quelle place libérer au moins avant un reportage ? || How much space should you free at least before reporting?
+- 500 Mo || 500 MB
++ 4 Go || 4 GB
+> Assez pour une heure de vidéo légère. || Enough for an hour of light video.
+
+?? Que faire avant de partir ? || What should you do before leaving?
++ Charger la batterie et emporter une batterie de secours || Charge the battery and take a spare one
++ Passer en mode avion pendant les prises || Switch to airplane mode while recording
+- Désinstaller l’application de montage || Uninstall the editing app
+
+? Quel mode évite d’être interrompu par un appel ? || Which mode avoids being interrupted by a call?
+= mode avion
+= avion
+= airplane mode
+
+? Quand faire un essai complet ? || When should you do a full test?
++ Avant le premier reportage || Before the first report
+- Pendant l’interview || During the interview
+",
+    ),
+    (
+        "Quiz : le reportage audio",
+        "Quiz: audio reporting",
+        "? À quelle distance de la bouche tenir le téléphone ? || How far from the mouth should you hold the phone?
+- Deux mètres || Two metres
++ Une vingtaine de centimètres || About twenty centimetres
+
+?? Quels lieux éviter ? || Which places should you avoid?
++ Un lieu venteux || A windy place
++ Un lieu avec de la musique || A place with music
+- Une pièce calme || A quiet room
+
+? Par quoi commencer l’interview ? || How should you start the interview?
++ Demander à la personne de se présenter || Ask the person to introduce themselves
+- Poser la question la plus difficile || Ask the hardest question
+> Cela règle le niveau sonore et donne son nom bien orthographié. || It sets the sound level and gives you the correct spelling of their name.
+
+? Vers qui orienter le micro ? || Towards whom should the microphone point?
+= la personne interviewée
+= l'interviewé
+= interviewee
+",
+    ),
+    (
+        "Quiz : vérifier avant de publier",
+        "Quiz: checking before publishing",
+        "? Quelle recherche retrouve l’origine d’une image ? || Which search finds where an image comes from?
+= recherche d'image inversée
+= recherche inversée
+= reverse image search
+
+?? Que vérifier avant de reprendre une image ? || What should you check before using an image?
++ Sa date || Its date
++ Son lieu || Its place
+- Son nombre de partages || How often it was shared
+> La popularité ne dit rien de la vérité. || Popularity says nothing about truth.
+
+? Qu’est-ce qu’une des fausses informations les plus courantes ? || What is one of the most common kinds of false information?
++ Une image ancienne présentée comme récente || An old image presented as recent
+- Une photo floue || A blurry photo
+
+? Qui contacter avant de publier ? || Whom should you contact before publishing?
++ L’auteur de l’image || The author of the image
+- Personne || Nobody
+",
+    ),
+];
+
+/// Writes a course and its weeks (all lessons published, one published quiz per week) in
+/// one transaction.
 async fn write(
     app: &App,
     phase_id: i64,
     fields: &CourseFields<'_>,
     first: Date,
     weeks: &[Week],
+    quizzes: &[DemoQuiz],
     tutor: Option<i64>,
 ) -> anyhow::Result<i64> {
     let mut tx = app.db.begin().await?;
@@ -235,6 +470,13 @@ async fn write(
                 status: "published",
             };
             store::insert_lesson(&mut tx, module, &l).await?;
+        }
+        if let Some((title, title_en, text)) = quizzes.get(n) {
+            let quiz = quiz_text::parse(text, 60, Some(3))?;
+            quiz.validate()?;
+            let definition = serde_json::to_string(&quiz)?;
+            let f = QuizFields { title, title_en, definition: &definition, status: "published" };
+            quizzes_store::insert(&mut tx, module, &f).await?;
         }
     }
     if let Some(tutor) = tutor {
@@ -272,7 +514,9 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
         time_zone: "Africa/Abidjan",
     };
     let phase = phase_of(app, "connexions-citoyennes", "online_course").await?;
-    write(app, phase, &cohort, this_monday.checked_sub(21.days())?, COHORT_WEEKS, coach).await?;
+    let course =
+        write(app, phase, &cohort, this_monday.checked_sub(21.days())?, COHORT_WEEKS, COHORT_QUIZZES, coach).await?;
+    attempts(app, course, phase).await?;
     let mooc = CourseFields {
         slug: "initiation-au-journalisme-mobile",
         title: "Initiation au journalisme mobile",
@@ -282,6 +526,89 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
         time_zone: "Africa/Tunis",
     };
     let phase = phase_of(app, "modernisation-agence-tap", "online_course").await?;
-    write(app, phase, &mooc, this_monday.checked_sub(7.days())?, MOOC_WEEKS, None).await?;
+    write(app, phase, &mooc, this_monday.checked_sub(7.days())?, MOOC_WEEKS, MOOC_QUIZZES, None).await?;
+    Ok(())
+}
+
+/// Answers to a quiz: every question right, except those listed (answered wrong).
+fn answers(quiz: &Quiz, wrong: &[usize]) -> Answers {
+    let mut out = Answers::new();
+    for (n, q) in quiz.questions.iter().enumerate() {
+        let right = !wrong.contains(&n);
+        let answer = match &q.kind {
+            Kind::Single { options } | Kind::Multiple { options } => {
+                let ids: Vec<String> = options
+                    .iter()
+                    .filter(|o| o.correct == right)
+                    .take(if right { 9 } else { 1 })
+                    .map(|o| o.id.clone())
+                    .collect();
+                if matches!(q.kind, Kind::Single { .. }) {
+                    Answer::One(ids.into_iter().next().unwrap_or_default())
+                } else {
+                    Answer::Many(ids)
+                }
+            }
+            Kind::Short { accepted } => {
+                Answer::One(if right { accepted.first().cloned().unwrap_or_default() } else { "je ne sais pas".into() })
+            }
+        };
+        out.insert(q.id.clone(), answer);
+    }
+    out
+}
+
+/// The attempts of a learner at one quiz, as lists of questions answered wrong: varied by
+/// learner and week so that boards show passes, failures, second chances and a few learners
+/// with every attempt used.
+fn story(learner: usize, week: usize) -> &'static [&'static [usize]] {
+    match (learner * 7 + week * 3) % 10 {
+        0..=2 => &[&[]],
+        3 | 4 => &[&[1]],
+        5 => &[&[0, 1, 2], &[]],
+        6 => &[&[1, 2, 3], &[2]],
+        7 => &[&[0, 2, 3]],
+        8 => &[&[0, 1, 3], &[1, 2]],
+        _ => &[&[0, 1, 2], &[1, 2, 3], &[0, 3, 2]],
+    }
+}
+
+/// Attempts at the open weeks' quizzes (weeks 1–4) by two thirds of the cohort, graded by
+/// the real rules and written in one transaction.
+async fn attempts(app: &App, course: i64, phase: i64) -> anyhow::Result<()> {
+    let learners: Vec<i64> =
+        sqlx::query_scalar("SELECT user_id FROM phase_participants WHERE phase_id = $1 ORDER BY user_id")
+            .bind(phase)
+            .fetch_all(&app.db.pool)
+            .await?;
+    let quizzes: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT q.id, q.definition FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
+         WHERE m.course_id = $1 AND m.position <= 4 ORDER BY m.position",
+    )
+    .bind(course)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let mut tx = app.db.begin().await?;
+    for (k, learner) in learners.iter().enumerate().filter(|(k, _)| k % 3 != 2) {
+        for (week, (quiz_id, definition)) in quizzes.iter().enumerate() {
+            let quiz: Quiz = serde_json::from_str(definition)?;
+            for (n, wrong) in story(k, week).iter().enumerate() {
+                let sheet = answers(&quiz, wrong);
+                let graded = quiz.grade(&sheet)?;
+                let id = quizzes_store::start(&mut tx, *quiz_id, *learner, n as i64 + 1)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("demo attempt written twice"))?;
+                let (answers_json, graded_json) = (serde_json::to_string(&sheet)?, serde_json::to_string(&graded)?);
+                let s = Submission {
+                    answers: &answers_json,
+                    score_milli: (graded.score_percent * 1000.0).round() as i64,
+                    passed: graded.passed,
+                    graded: &graded_json,
+                };
+                quizzes_store::submit(&mut tx, id, &s).await?;
+            }
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }

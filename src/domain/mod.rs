@@ -23,6 +23,7 @@ pub mod person;
 pub mod programme;
 pub mod progress;
 pub mod quiz;
+pub mod quiz_text;
 pub mod report;
 pub mod role;
 pub mod rubric;

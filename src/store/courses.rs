@@ -297,9 +297,14 @@ pub async fn update_module(tx: &mut Tx, id: i64, f: &ModuleFields<'_>) -> anyhow
 }
 
 pub async fn delete_module(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
-    // Lessons go with their module (ON DELETE CASCADE); deleted explicitly too, so that
+    // Lessons and quizzes go with their module (ON DELETE CASCADE); deleted explicitly too, so that
     // a SQLite connection without foreign keys would not leave orphans.
     sqlx::query("DELETE FROM lessons WHERE module_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM quiz_attempts WHERE quiz_id IN (SELECT id FROM quizzes WHERE module_id = $1)")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM quizzes WHERE module_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM course_modules WHERE id = $1").bind(id).execute(&mut **tx).await?;
     Ok(())
 }

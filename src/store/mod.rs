@@ -14,6 +14,7 @@ pub mod library;
 pub mod outbox;
 pub mod participants;
 pub mod programmes;
+pub mod quizzes;
 pub mod reports;
 pub mod review;
 pub mod search;
@@ -61,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "uploads", include_str!("../../migrations/0013_uploads.sql")),
     (14, "courses", include_str!("../../migrations/0014_courses.sql")),
     (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
+    (16, "quizzes", include_str!("../../migrations/0016_quizzes.sql")),
     (17, "teams", include_str!("../../migrations/0017_teams.sql")),
 ];
 

@@ -21,6 +21,7 @@ mod offline;
 mod operations;
 mod participants;
 mod programmes;
+mod quizzes;
 mod review;
 mod selection;
 mod smtp;

@@ -129,6 +129,10 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/courses/{slug}/modules/{id}",
         "/api/v1/courses/{slug}/modules/{id}/lessons",
         "/api/v1/courses/{slug}/modules/{id}/lessons/{lesson}",
+        "/api/v1/courses/{slug}/quizzes/{id}",
+        "/api/v1/courses/{slug}/quizzes/{id}/attempts",
+        "/api/v1/courses/{slug}/quizzes/{id}/attempts/{number}",
+        "/api/v1/courses/{slug}/modules/{id}/quizzes",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
@@ -196,7 +200,19 @@ async fn pages_stay_within_the_weight_budget() {
         )
         .await;
     let learner = app.demo_client(&learner).await;
-    for page in [format!("/cours/{course}"), format!("/cours/{course}/lecons/{lesson}"), "/cours".into()] {
+    // The longest quiz of the course, as a form.
+    let quiz = app
+        .count(
+            "SELECT q.id FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
+             WHERE m.position <= 4 ORDER BY LENGTH(q.definition) DESC, q.id",
+        )
+        .await;
+    for page in [
+        format!("/cours/{course}"),
+        format!("/cours/{course}/lecons/{lesson}"),
+        "/cours".into(),
+        format!("/cours/{course}/quiz/{quiz}"),
+    ] {
         let (total, requests) = first_load(&app, &learner, &page).await;
         assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
     }

@@ -7,6 +7,7 @@ pub mod courses;
 pub mod library;
 pub mod participants;
 pub mod programmes;
+pub mod quizzes;
 pub mod review;
 pub mod selection;
 pub mod teams;
@@ -138,6 +139,10 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(courses::update_module, courses::delete_module))
         .routes(routes!(courses::add_lesson))
         .routes(routes!(courses::update_lesson, courses::delete_lesson))
+        .routes(routes!(quizzes::get_one, quizzes::update, quizzes::delete))
+        .routes(routes!(quizzes::start, quizzes::mine))
+        .routes(routes!(quizzes::submit))
+        .routes(routes!(quizzes::create))
         .routes(routes!(uploads::create, uploads::options))
         .routes(upload_routes())
 }

@@ -13,6 +13,7 @@ use crate::courses::{self, localised, Access, CourseView, LessonView};
 use crate::domain::time::TimeZoneName;
 use crate::error::AppResult;
 use crate::i18n::I18n;
+use crate::quizzes::QuizItem;
 use crate::store::courses::CourseRow;
 use crate::web::context::Ctx;
 
@@ -55,6 +56,14 @@ pub struct LessonLine {
     pub draft: bool,
 }
 
+pub struct QuizLine {
+    pub id: i64,
+    pub title: String,
+    /// "Meilleur score : 80 % · 2 tentatives restantes", empty before any attempt.
+    pub progress: String,
+    pub draft: bool,
+}
+
 pub struct ModuleLine {
     pub title: String,
     pub summary: String,
@@ -62,6 +71,7 @@ pub struct ModuleLine {
     /// "Ouvert depuis le 3 octobre 2016 à 00:00 GMT" or "Ouvre le …".
     pub when: String,
     pub lessons: Vec<LessonLine>,
+    pub quizzes: Vec<QuizLine>,
 }
 
 #[derive(Template)]
@@ -78,7 +88,18 @@ struct CoursePage {
     modules: Vec<ModuleLine>,
 }
 
-fn module_lines(i: I18n, v: &CourseView) -> Vec<ModuleLine> {
+fn quiz_line(i: I18n, q: &QuizItem) -> QuizLine {
+    let best = q.best_score.map(|b| i.tf1("quiz.best", "score", format!("{} %", b.round()))).unwrap_or_default();
+    let left = q.attempts_left.map(|n| i.tf1("quiz.left", "n", n)).unwrap_or_default();
+    QuizLine {
+        id: q.id,
+        title: localised(i.locale, &q.title, &q.title_en).to_owned(),
+        progress: [best, left].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · "),
+        draft: q.status != "published",
+    }
+}
+
+fn module_lines(i: I18n, v: &CourseView, quizzes: &[QuizItem]) -> Vec<ModuleLine> {
     let tz = TimeZoneName::parse(&v.time_zone).unwrap_or_else(TimeZoneName::utc).zone();
     v.modules
         .iter()
@@ -101,6 +122,7 @@ fn module_lines(i: I18n, v: &CourseView) -> Vec<ModuleLine> {
                         draft: l.status != "published",
                     })
                     .collect(),
+                quizzes: quizzes.iter().filter(|q| q.module_id == m.id).map(|q| quiz_line(i, q)).collect(),
             }
         })
         .collect()
@@ -111,6 +133,8 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let user = ctx.require_user()?;
     let i = ctx.i18n();
     let v = courses::outline(&app, user, &slug).await?;
+    let c = courses::find(&app, &slug).await?;
+    let quizzes = crate::quizzes::items(&app, user, &c, &v).await?;
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
     Ok(html(
         StatusCode::OK,
@@ -123,7 +147,7 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
             visitor: v.access == Access::Visitor,
             sees_everything: v.access.sees_everything(),
             draft: v.summary.status != "published",
-            modules: module_lines(i, &v),
+            modules: module_lines(i, &v, &quizzes),
         },
     ))
 }

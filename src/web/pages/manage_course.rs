@@ -19,6 +19,7 @@ use crate::courses::{self, CopyInput, CourseInput, LessonInput, ModuleInput};
 use crate::domain::time::OFFERED_ZONES;
 use crate::error::{AppError, AppResult};
 use crate::store::courses::{self as store, CourseRow, LessonHead};
+use crate::store::quizzes::QuizRow;
 use crate::web::context::Ctx;
 
 pub struct ModuleBox {
@@ -26,6 +27,7 @@ pub struct ModuleBox {
     pub v: ModuleInput,
     pub form: FormState,
     pub lessons: Vec<LessonHead>,
+    pub quizzes: Vec<QuizRow>,
     pub new_lesson: LessonInput,
     pub lesson_form: FormState,
 }
@@ -73,6 +75,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
     let c = courses::find(app, slug).await?;
     let rows = store::modules(&app.db, c.id).await?;
     let lessons = store::lesson_heads(&app.db, c.id).await?;
+    let quizzes = crate::store::quizzes::of_course(&app.db, c.id).await?;
     let mut modules: Vec<ModuleBox> = rows
         .iter()
         .map(|m| ModuleBox {
@@ -80,6 +83,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
             v: ModuleInput::from_row(m),
             form: FormState::default(),
             lessons: lessons.iter().filter(|l| l.module_id == m.id).cloned().collect(),
+            quizzes: quizzes.iter().filter(|q| q.module_id == m.id).cloned().collect(),
             new_lesson: LessonInput::default(),
             lesson_form: FormState::default(),
         })

@@ -14,6 +14,7 @@ pub mod manage;
 pub mod manage_course;
 pub mod offline;
 pub mod participants;
+pub mod quiz;
 pub mod report;
 pub mod review;
 pub mod search;
@@ -145,6 +146,11 @@ pub fn router() -> Router<App> {
         .route("/cours/{slug}", get(courses::show))
         .route("/cours/{slug}/inscription", post(courses::enrol))
         .route("/cours/{slug}/lecons/{id}", get(courses::lesson))
+        .route("/cours/{slug}/quiz/{id}", get(quiz::show).post(quiz::submit))
+        .route("/gestion/cours/{slug}/modules/{id}/quiz", get(quiz::new_form).post(quiz::create))
+        .route("/gestion/cours/{slug}/quiz/{id}", get(quiz::edit_form).post(quiz::save))
+        .route("/gestion/cours/{slug}/quiz/{id}/statut", post(quiz::set_status))
+        .route("/gestion/cours/{slug}/quiz/{id}/supprimer", post(quiz::delete))
         .route("/gestion/programmes/{slug}/etapes/{id}/cours", post(manage_course::create))
         .route("/gestion/cours/{slug}", get(manage_course::show).post(manage_course::update))
         .route("/gestion/cours/{slug}/statut", post(manage_course::set_status))
