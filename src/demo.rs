@@ -349,6 +349,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     // After the selection: the online course's cohort is the 30 it selected.
     course::load(app).await?;
     demo_teams(app).await?;
+    demo_certificates(app).await?;
     demo_library(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");
     Ok(true)
@@ -909,6 +910,46 @@ L’équipe Connexions citoyennes"
         .await
         .map_err(|e| anyhow::anyhow!("demo messages: {e}"))?;
     crate::selection::notify(app, &manager, &call.slug).await.map_err(|e| anyhow::anyhow!("demo results: {e}"))?;
+    Ok(())
+}
+
+/// Seynabou followed the open course to its end: her attempts at its three quizzes, passed,
+/// and the certificate she asked for. Awanabi enrolled and passed the first quiz only.
+async fn demo_certificates(app: &App) -> anyhow::Result<()> {
+    let course = "initiation-au-journalisme-mobile";
+    let quizzes: Vec<i64> = sqlx::query_scalar(
+        "SELECT q.id FROM quizzes q JOIN course_modules m ON m.id = q.module_id JOIN courses c ON c.id = m.course_id \
+         WHERE c.slug = $1 AND q.status = 'published' ORDER BY m.position, q.position",
+    )
+    .bind(course)
+    .fetch_all(&app.db.pool)
+    .await?;
+    for (email, passed, score) in [("seynabou@cfi.demo", quizzes.len(), 85), ("awanabi@cfi.demo", 1, 70)] {
+        let who = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let user = accounts::find_by_email(&app.db, &who).await?.ok_or_else(|| anyhow::anyhow!("{email}"))?;
+        crate::courses::enrol(app, &user, course).await.map_err(|e| anyhow::anyhow!("demo enrolment: {e}"))?;
+        let mut tx = app.db.begin().await?;
+        for (n, quiz) in quizzes.iter().take(passed).enumerate() {
+            let at = unix_now() - 86_400 * (10 - n as i64);
+            sqlx::query(
+                "INSERT INTO quiz_attempts (quiz_id, user_id, number, answers, score_milli, passed, started_at, submitted_at) \
+                 VALUES ($1, $2, 1, '{}', $3, 1, $4, $5)",
+            )
+            .bind(quiz)
+            .bind(user.id)
+            .bind(score * 1000)
+            .bind(at)
+            .bind(at + 600)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        if passed == quizzes.len() {
+            crate::certificates::claim(app, &user, course)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo certificate: {e}"))?;
+        }
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod applications;
 pub mod attachments;
 pub mod cache;
 pub mod calls;
+pub mod certificates;
 pub mod cli;
 pub mod config;
 pub mod courses;

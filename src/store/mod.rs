@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod attachments;
 pub mod calls;
+pub mod certificates;
 pub mod courses;
 pub mod forms;
 pub mod indicators;
@@ -64,6 +65,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "media_library", include_str!("../../migrations/0015_media_library.sql")),
     (16, "quizzes", include_str!("../../migrations/0016_quizzes.sql")),
     (17, "teams", include_str!("../../migrations/0017_teams.sql")),
+    (18, "certificates", include_str!("../../migrations/0018_certificates.sql")),
 ];
 
 impl Db {

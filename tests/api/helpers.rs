@@ -178,10 +178,15 @@ impl TestApp {
 
     /// A new client signed in as a demo account.
     pub async fn demo_client(&self, email: &str) -> reqwest::Client {
+        self.client_for(email, tremplin::demo::DEMO_PASSWORD).await
+    }
+
+    /// A client signed in through the API as this person.
+    pub async fn client_for(&self, email: &str, password: &str) -> reqwest::Client {
         let who = client();
         let r = who
             .post(self.url("/api/v1/session"))
-            .json(&serde_json::json!({"email": email, "password": tremplin::demo::DEMO_PASSWORD}))
+            .json(&serde_json::json!({"email": email, "password": password}))
             .send()
             .await
             .unwrap();

@@ -13,6 +13,7 @@ mod applications;
 mod attachments;
 mod bad_input;
 mod calls;
+mod certificates;
 mod cli;
 mod courses;
 mod crash;

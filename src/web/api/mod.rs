@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod attachments;
+pub mod certificates;
 pub mod courses;
 pub mod library;
 pub mod participants;
@@ -91,6 +92,11 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(teams::list, teams::set))
         .routes(routes!(teams::automatic))
         .routes(routes!(teams::mine))
+        .routes(routes!(certificates::verify))
+        .routes(routes!(certificates::standing, certificates::claim))
+        .routes(routes!(certificates::list))
+        .routes(routes!(certificates::set_rules))
+        .routes(routes!(certificates::revoke))
         .routes(routes!(programmes::set_cost, programmes::delete_cost))
         .routes(routes!(programmes::add_budget_line))
         .routes(routes!(programmes::delete_budget_line))

@@ -86,6 +86,9 @@ struct CoursePage {
     sees_everything: bool,
     draft: bool,
     modules: Vec<ModuleLine>,
+    /// For a learner: her team, and where she stands for the certificate.
+    team: Option<crate::teams::Team>,
+    certificate: Option<crate::certificates::Standing>,
 }
 
 fn quiz_line(i: I18n, q: &QuizItem) -> QuizLine {
@@ -136,6 +139,11 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let c = courses::find(&app, &slug).await?;
     let quizzes = crate::quizzes::items(&app, user, &c, &v).await?;
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
+    let (team, certificate) = if v.access == Access::Learner {
+        (crate::teams::mine(&app, user, &slug).await?, Some(crate::certificates::standing(&app, user, &slug).await?))
+    } else {
+        (None, None)
+    };
     Ok(html(
         StatusCode::OK,
         CoursePage {
@@ -148,6 +156,8 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
             sees_everything: v.access.sees_everything(),
             draft: v.summary.status != "published",
             modules: module_lines(i, &v, &quizzes),
+            team,
+            certificate,
         },
     ))
 }

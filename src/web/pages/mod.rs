@@ -5,6 +5,7 @@ pub mod account;
 pub mod apply;
 pub mod call_applications;
 pub mod calls;
+pub mod certificates;
 pub mod courses;
 pub mod form;
 pub mod home;
@@ -77,6 +78,14 @@ pub fn router() -> Router<App> {
         )
         .route("/gestion/programmes/{slug}/medias/{id}/supprimer", post(library::delete))
         .route("/gestion/cours/{slug}/equipes", get(teams::show).post(teams::by_hand))
+        .route("/certificats", get(certificates::check))
+        .route("/certificats/verifier", get(certificates::lookup))
+        .route("/certificats/{code}", get(certificates::show))
+        .route("/certificats/{code}/pdf", get(certificates::pdf))
+        .route("/cours/{slug}/certificat", post(certificates::claim))
+        .route("/gestion/cours/{slug}/certificats", get(certificates::manage))
+        .route("/gestion/cours/{slug}/certificats/regles", post(certificates::save_rules))
+        .route("/gestion/cours/{slug}/certificats/{code}/revoquer", post(certificates::revoke))
         .route("/gestion/cours/{slug}/equipes/automatique", post(teams::automatic))
         .route("/medias/{id}", get(library::light))
         .route("/medias/{id}/original", get(library::original))
