@@ -240,7 +240,9 @@ async fn a_manager_builds_publishes_and_copies_a_course() {
 #[tokio::test]
 async fn anyone_signed_in_joins_an_open_course_but_not_a_draft_or_a_cohort() {
     let app = spawn_app_with(true).await;
-    let seynabou = app.demo_client("seynabou@cfi.demo").await;
+    // Someone with an account, in no course yet (the demo's Seynabou already took this one).
+    let email = app.confirmed_user("mariama@example.gn").await;
+    let seynabou = app.client_for(&email, crate::helpers::PASSWORD).await;
     let (s, v) = get(&seynabou, &app, &format!("/api/v1/courses/{MOOC}")).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["access"], "visitor");
@@ -282,7 +284,8 @@ async fn anyone_signed_in_joins_an_open_course_but_not_a_draft_or_a_cohort() {
 
     // The page's button does the same.
     let page = format!("/cours/{MOOC}");
-    let other = app.demo_client("awanabi@cfi.demo").await;
+    let other_email = app.confirmed_user("fatou@example.ml").await;
+    let other = app.client_for(&other_email, crate::helpers::PASSWORD).await;
     let html = other.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("S’inscrire"));
     let csrf = crate::helpers::csrf_of(&html);
