@@ -211,6 +211,15 @@ async fn a_manager_builds_publishes_and_copies_a_course() {
     let r = jury.post(app.url(&format!("{base}/modules"))).json(&module("X", "2017-02-01")).send().await.unwrap();
     assert!(r.status() == 403 || r.status() == 404, "{}", r.status());
 
+    // A published quiz in the first module, to see it copied (as a draft, without attempts).
+    let r = post(
+        format!("{base}/modules/{m1}/quizzes"),
+        json!({"title": "Vos objectifs", "status": "published", "text": "? Un objectif se mesure ?\n+ oui\n- non"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
     // Copy onto the internship phase, a year later: whole weeks, a draft, lessons kept.
     let (s, copy) =
         json_of(post(format!("{base}/copy"), json!({"phase": internship, "first_week": "2018-01-03"})).await.unwrap())
@@ -225,6 +234,14 @@ async fn a_manager_builds_publishes_and_copies_a_course() {
     assert_eq!(copy["modules"][0]["opens_time"], "08:00");
     assert_eq!(copy["modules"][0]["lessons"][0]["title"], "Fixer ses objectifs");
     assert_eq!(copy["modules"][1]["lessons"].as_array().unwrap().len(), 1);
+    let copied: Vec<(String, String)> = sqlx::query_as(
+        "SELECT q.title, q.status FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
+         JOIN courses c ON c.id = m.course_id WHERE c.slug = 'ressources-coaching-2018'",
+    )
+    .fetch_all(&app.db().pool)
+    .await
+    .unwrap();
+    assert_eq!(copied, [("Vos objectifs".to_owned(), "draft".to_owned())], "quizzes come along, as drafts");
     let (s, _) = json_of(post(format!("{base}/copy"), json!({"phase": internship})).await.unwrap()).await;
     assert_eq!(s, 409, "the phase has its course now");
     let (s, err) = json_of(post(format!("{base}/copy"), json!({"phase": 999_999})).await.unwrap()).await;
