@@ -187,12 +187,7 @@ async fn managers_list_filter_read_and_export_applications() {
             .unwrap();
         assert_eq!(r.status(), 200);
     }
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let list = format!("/gestion/appels/{CALL}/candidatures");
     let html = app.get(&list).await.text().await.unwrap();
     assert!(html.contains("202 candidature(s)"), "the demo's 200 plus these two");
@@ -308,12 +303,7 @@ async fn managers_set_the_rules_and_grant_an_exception_with_a_reason() {
     };
     assert_eq!(submit().await.unwrap().status(), 422, "too old");
 
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     // The rules page shows the demo rules and refuses nonsense.
     let page = format!("/gestion/appels/{CALL}/eligibilite");
     assert!(app.get(&page).await.text().await.unwrap().contains("value=\"18\""));

@@ -235,12 +235,7 @@ async fn the_page_sends_files_without_javascript() {
 #[tokio::test]
 async fn managers_add_file_questions_with_types_and_a_size_limit() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let builder = format!("/gestion/appels/{CALL}/formulaire");
     let html = app.get(&builder).await.text().await.unwrap();
     assert!(html.contains("value=\"file\"") && html.contains("name=\"file_type\" value=\"pdf\""));

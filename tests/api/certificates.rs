@@ -135,12 +135,7 @@ async fn the_demo_certificate_shows_on_the_course_and_public_pages() {
     .fetch_one(&app.db().pool)
     .await
     .unwrap();
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "seynabou@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("seynabou@cfi.demo").await;
     let html = app.get(&format!("/cours/{MOOC}")).await.text().await.unwrap();
     assert!(html.contains("Votre certificat"), "{html}");
     // Awanabi still lacks two quizzes: the page says which.

@@ -315,12 +315,7 @@ async fn anyone_signed_in_joins_an_open_course_but_not_a_draft_or_a_cohort() {
 #[tokio::test]
 async fn the_manager_pages_create_edit_and_keep_what_was_typed() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let programme = format!("/gestion/programmes/{PROGRAMME}");
     let html = app.get(&programme).await.text().await.unwrap();
     assert!(html.contains(&format!("/gestion/cours/{COURSE}")) && html.contains("Créer le cours"));

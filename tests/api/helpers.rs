@@ -177,6 +177,14 @@ impl TestApp {
     }
 
     /// A new client signed in as a demo account.
+    /// Signs the test's own client in through the sign-in page, as a demo account.
+    pub async fn sign_in_demo(&self, email: &str) {
+        let r = self
+            .post_form("/connexion", "/connexion", &[("email", email), ("password", tremplin::demo::DEMO_PASSWORD)])
+            .await;
+        assert_eq!(r.status(), 303, "{email} signs in");
+    }
+
     pub async fn demo_client(&self, email: &str) -> reqwest::Client {
         self.client_for(email, tremplin::demo::DEMO_PASSWORD).await
     }

@@ -76,12 +76,7 @@ async fn images_get_a_light_variant_and_files_are_served_with_ranges() {
 #[tokio::test]
 async fn the_library_page_uploads_and_lists() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let page = format!("/gestion/programmes/{PROGRAMME}/medias");
     let html = app.get(&page).await.text().await.unwrap();
     let csrf = html.split("medias?csrf=").nth(1).unwrap().split('"').next().unwrap().to_owned();

@@ -26,12 +26,7 @@ async fn the_service_worker_is_served_fresh_with_its_shell() {
 #[tokio::test]
 async fn the_offline_page_carries_nobodys_name_nor_a_form_token() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let html = app.get("/hors-ligne").await.text().await.unwrap();
     assert!(html.contains("Pas de réseau") && html.contains("id=\"kept-pages\""));
     assert!(!html.contains("csrf") && !html.contains("Claire Responsable") && !html.contains("Déconnexion"), "{html}");

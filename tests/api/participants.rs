@@ -113,12 +113,7 @@ async fn the_selected_join_the_course_and_follow_the_decisions() {
 #[tokio::test]
 async fn the_participants_page_lists_enrols_and_takes_out() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let course = phase_id(&app, "online_course").await;
     let programme_page = app.get(&format!("/gestion/programmes/{PROGRAMME}")).await.text().await.unwrap();
     assert!(programme_page.contains("Participant·e·s (30)"), "the count beside the phase");

@@ -230,12 +230,7 @@ async fn the_quiz_pages_show_the_form_then_the_result() {
 #[tokio::test]
 async fn a_manager_writes_a_quiz_in_the_text_editor() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let module: i64 = sqlx::query_scalar(
         "SELECT m.id FROM course_modules m JOIN courses c ON c.id = m.course_id WHERE c.slug = $1 AND m.position = 1",
     )

@@ -241,12 +241,7 @@ async fn a_reviewer_scores_blind_only_what_she_was_given() {
 async fn the_review_pages_work_without_javascript() {
     let app = spawn_app_with(true).await;
     // The reviewer: her calls, her queue, one application blind, scores sent by a plain form.
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "jury@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("jury@cfi.demo").await;
     let html = app.get("/compte").await.text().await.unwrap();
     assert!(html.contains("href=\"/evaluations\""));
     let html = app.get("/evaluations").await.text().await.unwrap();

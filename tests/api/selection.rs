@@ -97,12 +97,7 @@ async fn the_manager_selects_30_under_gender_and_country_rules_and_sends_the_res
 #[tokio::test]
 async fn the_selection_page_proposes_explains_and_confirms() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let page = format!("/gestion/appels/{CALL}/selection");
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("Décisions enregistrées") && html.contains("Historique des décisions"));
@@ -286,12 +281,7 @@ async fn minimums_per_region_and_per_answer_are_met_and_explained() {
 
     // The same rules from the page, kept when the page comes back.
     let page = "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection";
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let html = app.get(page).await.text().await.unwrap();
     assert!(html.contains("Afrique centrale") && html.contains("Où en est le projet ? : Idée"));
     let r = app
@@ -386,12 +376,7 @@ async fn the_manager_rewrites_the_result_messages_and_they_are_what_is_sent() {
     assert!(body.contains(&format!("vous êtes n° {rank} sur la liste")), "{body}");
 
     // From the page: the edited text is shown marked, and a reset brings the default back.
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let page = format!("/gestion/appels/{CALL}/selection/messages");
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("vous êtes n° {rank}") && html.contains("modifié"));

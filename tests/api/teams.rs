@@ -72,12 +72,7 @@ async fn the_manager_forms_balanced_teams_and_learners_see_theirs() {
 #[tokio::test]
 async fn the_teams_page_forms_and_edits_teams() {
     let app = spawn_app_with(true).await;
-    app.post_form(
-        "/connexion",
-        "/connexion",
-        &[("email", "responsable@cfi.demo"), ("password", tremplin::demo::DEMO_PASSWORD)],
-    )
-    .await;
+    app.sign_in_demo("responsable@cfi.demo").await;
     let page = format!("/gestion/cours/{COURSE}/equipes");
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("Équipe 8") && html.contains("Former les équipes"), "the demo's teams");
