@@ -482,6 +482,19 @@ struct CleanCourse {
     time_zone: String,
 }
 
+/// A course's, lesson's or quiz's status as typed: draft (also when left empty) or
+/// published; anything else is a field error.
+pub(crate) fn publication(e: &mut FieldErrors, raw: &str) -> &'static str {
+    match raw.trim() {
+        "" | "draft" => "draft",
+        "published" => "published",
+        _ => {
+            e.insert("status", "error.course.status");
+            "draft"
+        }
+    }
+}
+
 fn check_course(input: &CourseInput) -> Result<CleanCourse, FieldErrors> {
     let mut e = FieldErrors::new();
     let title = line(&mut e, "title", &input.title, true, 200);
@@ -494,14 +507,7 @@ fn check_course(input: &CourseInput) -> Result<CleanCourse, FieldErrors> {
             "cohort"
         }
     };
-    let status = match input.status.trim() {
-        "" | "draft" => "draft",
-        "published" => "published",
-        _ => {
-            e.insert("status", "error.course.status");
-            "draft"
-        }
-    };
+    let status = publication(&mut e, &input.status);
     let time_zone = match TimeZoneName::parse(&input.time_zone) {
         Some(z) => z.as_str().to_owned(),
         None => {
@@ -899,14 +905,7 @@ fn check_lesson(input: &LessonInput) -> Result<CleanLesson, FieldErrors> {
             "text"
         }
     };
-    let status = match input.status.trim() {
-        "" | "draft" => "draft",
-        "published" => "published",
-        _ => {
-            e.insert("status", "error.course.status");
-            "draft"
-        }
-    };
+    let status = publication(&mut e, &input.status);
     let body = rich(&mut e, "body", &input.body);
     let body_en = rich(&mut e, "body_en", &input.body_en);
     if e.is_empty() {

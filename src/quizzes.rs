@@ -523,14 +523,7 @@ fn check(input: &QuizInput) -> Result<CleanQuiz, FieldErrors> {
     let mut e = FieldErrors::new();
     let title = line(&mut e, "title", &input.title, true, 200);
     let title_en = line(&mut e, "title_en", &input.title_en, false, 200);
-    let status = match input.status.trim() {
-        "" | "draft" => "draft",
-        "published" => "published",
-        _ => {
-            e.insert("status", "error.course.status");
-            "draft"
-        }
-    };
+    let status = crate::courses::publication(&mut e, &input.status);
     let quiz = quiz_of(input, &mut e);
     if let Some(q) = &quiz {
         if let Err(err) = q.validate() {
