@@ -77,11 +77,12 @@ async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> 
     }
 }
 
-/// Sets a course's rules. No exercise can be required yet: courses have none.
+/// Sets a course's rules: no more exercises required than the course has published.
 pub async fn set_rules(app: &App, user: &UserRow, slug: &str, input: RulesInput) -> AppResult<Rules> {
     let course = managed(app, user, slug).await?;
     let rules = Rules { min_quiz_percent: input.min_quiz_percent, min_exercises: input.min_exercises };
-    rules.validate(0).map_err(|e| {
+    let exercises = crate::store::exercises::published_count(&app.db, course.id).await?;
+    rules.validate(exercises.max(0) as u32).map_err(|e| {
         let field = match e {
             certificate::CertificateError::QuizPercent => "min_quiz_percent",
             _ => "min_exercises",
@@ -107,7 +108,8 @@ async fn quiz_titles(app: &App, course_id: i64) -> AppResult<std::collections::H
 async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<(Completion, Vec<String>)> {
     let rules = rules_of(app, course.id).await?;
     let best = crate::quizzes::best_scores(app, course.id, user.id).await?;
-    let c = certificate::evaluate(&rules, &best, 0);
+    let done = crate::store::exercises::done_count(&app.db, course.id, user.id).await?;
+    let c = certificate::evaluate(&rules, &best, done.max(0) as u32);
     let titles = quiz_titles(app, course.id).await?;
     let missing = c
         .missing

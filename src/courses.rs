@@ -252,6 +252,12 @@ fn status_of(c: &CourseRow) -> Status {
     }
 }
 
+/// When each module of the course opens, by module id: (position, instant).
+pub(crate) async fn openings(app: &App, c: &CourseRow) -> AppResult<std::collections::HashMap<i64, (i64, Timestamp)>> {
+    let tz = zone_of(c);
+    Ok(store::modules(&app.db, c.id).await?.iter().map(|m| (m.id, (m.position, to_domain(m).opens_at(&tz)))).collect())
+}
+
 async fn is_manager(app: &App, user: &UserRow, programme_id: i64) -> AppResult<bool> {
     let roles = crate::store::programmes::roles_of(&app.db, programme_id, user.id).await?;
     Ok(can_manage_programme(global_role(user), &roles))

@@ -37,6 +37,7 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
     let mail = tokio::spawn(worker::run(app.db.clone(), mailer, app.mail_wake.clone(), stopped.clone()));
     tokio::spawn(crate::library::run_video_worker(app.db.clone(), app.cfg.data_dir.clone(), stopped.clone()));
     let sweeper = tokio::spawn(crate::uploads::sweeper(app.clone(), stopped.clone()));
+    tokio::spawn(crate::progress::worker(app.clone(), stopped.clone()));
     let mut http_stopped = stopped;
     let shutdown = async move {
         let _ = http_stopped.wait_for(|s| *s).await;

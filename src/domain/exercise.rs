@@ -9,7 +9,10 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::form::Form;
+use std::collections::BTreeMap;
+
+use super::attachment::FileType;
+use super::form::{AnswerError, Answers, Form};
 use super::rubric::{Criterion, Rubric};
 
 /// Teams of 3 to 5 unless the exercise says otherwise.
@@ -41,9 +44,19 @@ impl Default for Grouping {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AnswerType {
     Text,
-    File,
-    /// Uploaded from the phone; tutors watch a light variant.
-    Video,
+    /// A document or picture sent by resumable upload; `types` empty: any type Tremplin
+    /// knows; `max_mb` none: the server's upload limit.
+    File {
+        #[serde(default)]
+        types: Vec<FileType>,
+        #[serde(default)]
+        max_mb: Option<u32>,
+    },
+    /// Filmed on the phone (MP4), sent by resumable upload.
+    Video {
+        #[serde(default)]
+        max_mb: Option<u32>,
+    },
     Link,
     /// A structured answer, e.g. ten rows of a network map.
     Form {
@@ -109,6 +122,155 @@ impl ExerciseError {
             ExerciseError::GraceTooLong => "error.exercise.grace_too_long",
             ExerciseError::BadForm => "error.exercise.bad_form",
         }
+    }
+}
+
+/// The longest text answer, in characters (about ten pages).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// A link is an address, not an essay.
+pub const MAX_LINK_CHARS: usize = 2_000;
+
+/// What a learner hands in. Which part counts depends on the exercise's answer type; the
+/// others stay empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct Work {
+    /// A text answer.
+    pub text: String,
+    /// A link answer (http or https).
+    pub link: String,
+    /// A finished resumable upload of the learner (file and video answers).
+    pub upload: Option<String>,
+    /// A structured answer, by question id (form answers).
+    #[schema(value_type = Object)]
+    pub form: Answers,
+}
+
+/// The file of an upload, as the server recognised it once complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentFile {
+    pub file_type: FileType,
+    pub bytes: u64,
+}
+
+/// What is wrong with a piece of work, by field (`text`, `link`, `upload`, or a form
+/// question's id).
+pub type WorkErrors = BTreeMap<String, &'static str>;
+
+impl AnswerType {
+    /// The largest file, in bytes, given the server's own limit.
+    pub fn max_bytes(&self, server_max: u64) -> u64 {
+        let own = match self {
+            AnswerType::File { max_mb, .. } | AnswerType::Video { max_mb } => *max_mb,
+            _ => None,
+        };
+        own.map(|mb| u64::from(mb) * 1024 * 1024).unwrap_or(server_max).min(server_max)
+    }
+
+    /// The file types accepted (empty for answers without a file).
+    pub fn file_types(&self) -> Vec<FileType> {
+        match self {
+            AnswerType::File { types, .. } if types.is_empty() => FileType::ALL.to_vec(),
+            AnswerType::File { types, .. } => types.clone(),
+            AnswerType::Video { .. } => vec![FileType::Mp4],
+            _ => vec![],
+        }
+    }
+
+    pub fn takes_file(&self) -> bool {
+        matches!(self, AnswerType::File { .. } | AnswerType::Video { .. })
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AnswerType::Text => "text",
+            AnswerType::File { .. } => "file",
+            AnswerType::Video { .. } => "video",
+            AnswerType::Link => "link",
+            AnswerType::Form { .. } => "form",
+        }
+    }
+}
+
+/// Checks work against the answer type and keeps only the part that counts, cleaned. A
+/// draft (`complete == false`) may be empty or half-filled; work sent to the tutor must be
+/// whole. `file` is the upload the work names, as the server recognised it; `server_max`
+/// the server's upload limit. Limits (length, type, size) hold for drafts too: a draft is
+/// what will be sent.
+pub fn check_work(
+    answer: &AnswerType,
+    work: &Work,
+    file: Option<SentFile>,
+    server_max: u64,
+    complete: bool,
+) -> Result<Work, WorkErrors> {
+    let mut errors = WorkErrors::new();
+    let mut clean = Work::default();
+    match answer {
+        AnswerType::Text => {
+            let text = work.text.trim();
+            if text.chars().count() > MAX_TEXT_CHARS {
+                errors.insert("text".into(), "error.work.too_long");
+            } else if complete && text.is_empty() {
+                errors.insert("text".into(), "error.work.empty");
+            }
+            clean.text = text.to_owned();
+        }
+        AnswerType::Link => {
+            let link = work.link.trim();
+            if link.is_empty() {
+                if complete {
+                    errors.insert("link".into(), "error.work.empty");
+                }
+            } else {
+                match url::Url::parse(link) {
+                    Ok(u)
+                        if link.len() <= MAX_LINK_CHARS
+                            && matches!(u.scheme(), "http" | "https")
+                            && u.host().is_some() =>
+                    {
+                        clean.link = u.to_string()
+                    }
+                    _ => {
+                        errors.insert("link".into(), "error.work.bad_link");
+                    }
+                }
+            }
+        }
+        AnswerType::File { .. } | AnswerType::Video { .. } => match (&work.upload, file) {
+            (None, _) => {
+                if complete {
+                    errors.insert("upload".into(), "error.work.no_file");
+                }
+            }
+            (Some(_), None) => {
+                errors.insert("upload".into(), "error.work.unknown_upload");
+            }
+            (Some(id), Some(f)) => {
+                if !answer.file_types().contains(&f.file_type) {
+                    let key = if matches!(answer, AnswerType::Video { .. }) {
+                        "error.work.not_a_video"
+                    } else {
+                        "error.work.file_type"
+                    };
+                    errors.insert("upload".into(), key);
+                } else if f.bytes > answer.max_bytes(server_max) {
+                    errors.insert("upload".into(), "error.work.too_big");
+                }
+                clean.upload = Some(id.clone());
+            }
+        },
+        AnswerType::Form { form } => match form.check(&work.form, complete) {
+            Ok(answers) => clean.form = answers,
+            Err(e) => {
+                errors.extend(e.into_iter().map(|(q, e): (String, AnswerError)| (q, e.message_key())));
+            }
+        },
+    }
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(errors)
     }
 }
 
@@ -330,7 +492,7 @@ mod tests {
             title: "Filmez le pitch d’une minute de votre projet".into(),
             title_en: "Film a one-minute pitch of your project".into(),
             grouping: Grouping::Individual,
-            answer: AnswerType::Video,
+            answer: AnswerType::Video { max_mb: Some(100) },
             due_at: at(DUE),
             late_policy: LatePolicy::RefuseAfterGrace { hours: 48 },
         }
@@ -432,6 +594,57 @@ mod tests {
         let scores = [("motivation".to_string(), 5), ("reactivity".to_string(), 0)].into_iter().collect();
         assert_eq!(alone.weighted(&scores), Some(50.0));
         assert_eq!(team.weighted(&scores), None);
+    }
+
+    #[test]
+    fn work_is_checked_against_the_answer_type() {
+        let server = 200 * 1024 * 1024;
+        let text = |t: &str| Work { text: t.into(), ..Default::default() };
+        assert_eq!(check_work(&AnswerType::Text, &text("  Mon plan  "), None, server, true).unwrap().text, "Mon plan");
+        assert_eq!(check_work(&AnswerType::Text, &text(" "), None, server, false).unwrap(), Work::default());
+        let e = check_work(&AnswerType::Text, &text(" "), None, server, true).unwrap_err();
+        assert_eq!(e.get("text"), Some(&"error.work.empty"));
+        let long = "a".repeat(MAX_TEXT_CHARS + 1);
+        assert_eq!(
+            check_work(&AnswerType::Text, &text(&long), None, server, false).unwrap_err()["text"],
+            "error.work.too_long"
+        );
+
+        let link = |l: &str| Work { link: l.into(), text: "ignored".into(), ..Default::default() };
+        let ok = check_work(&AnswerType::Link, &link("https://exemple.org/carte"), None, server, true).unwrap();
+        assert_eq!((ok.link.as_str(), ok.text.as_str()), ("https://exemple.org/carte", ""));
+        for bad in ["javascript:alert(1)", "exemple.org", "ftp://exemple.org/x"] {
+            assert_eq!(
+                check_work(&AnswerType::Link, &link(bad), None, server, false).unwrap_err()["link"],
+                "error.work.bad_link"
+            );
+        }
+
+        let video = AnswerType::Video { max_mb: Some(100) };
+        let up = Work { upload: Some("ab".repeat(16)), ..Default::default() };
+        let mp4 = |mb: u64| Some(SentFile { file_type: FileType::Mp4, bytes: mb * 1024 * 1024 });
+        assert_eq!(check_work(&video, &up, mp4(80), server, true).unwrap().upload, up.upload);
+        assert_eq!(check_work(&video, &up, mp4(101), server, true).unwrap_err()["upload"], "error.work.too_big");
+        let pdf = Some(SentFile { file_type: FileType::Pdf, bytes: 10 });
+        assert_eq!(check_work(&video, &up, pdf, server, true).unwrap_err()["upload"], "error.work.not_a_video");
+        assert_eq!(check_work(&video, &up, None, server, true).unwrap_err()["upload"], "error.work.unknown_upload");
+        assert_eq!(
+            check_work(&video, &Work::default(), None, server, true).unwrap_err()["upload"],
+            "error.work.no_file"
+        );
+        assert!(check_work(&video, &Work::default(), None, server, false).is_ok());
+        let doc = AnswerType::File { types: vec![FileType::Pdf, FileType::Spreadsheet], max_mb: None };
+        assert_eq!(doc.max_bytes(server), server);
+        assert_eq!(AnswerType::Video { max_mb: Some(500) }.max_bytes(server), server, "never above the server's limit");
+        assert!(check_work(&doc, &up, pdf, server, true).is_ok());
+        assert_eq!(check_work(&doc, &up, mp4(1), server, true).unwrap_err()["upload"], "error.work.file_type");
+        assert_eq!(AnswerType::File { types: vec![], max_mb: None }.file_types(), FileType::ALL.to_vec());
+        let json = serde_json::to_string(&AnswerType::Video { max_mb: None }).unwrap();
+        assert_eq!(
+            serde_json::from_str::<AnswerType>(r#"{"type":"video"}"#).unwrap(),
+            AnswerType::Video { max_mb: None },
+            "{json}"
+        );
     }
 
     fn policy() -> impl Strategy<Value = LatePolicy> {

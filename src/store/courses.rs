@@ -111,6 +111,10 @@ pub async fn by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<CourseRow>> {
     Ok(sqlx::query_as(&format!("{COURSE} WHERE c.slug = $1")).bind(slug).fetch_optional(&db.pool).await?)
 }
 
+pub async fn by_id(db: &Db, id: i64) -> anyhow::Result<Option<CourseRow>> {
+    Ok(sqlx::query_as(&format!("{COURSE} WHERE c.id = $1")).bind(id).fetch_optional(&db.pool).await?)
+}
+
 pub async fn by_phase(db: &Db, phase_id: i64) -> anyhow::Result<Option<CourseRow>> {
     Ok(sqlx::query_as(&format!("{COURSE} WHERE c.phase_id = $1")).bind(phase_id).fetch_optional(&db.pool).await?)
 }

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod calls;
 pub mod certificates;
 pub mod courses;
+pub mod exercises;
 pub mod forms;
 pub mod indicators;
 pub mod library;
@@ -66,6 +67,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "quizzes", include_str!("../../migrations/0016_quizzes.sql")),
     (17, "teams", include_str!("../../migrations/0017_teams.sql")),
     (18, "certificates", include_str!("../../migrations/0018_certificates.sql")),
+    (19, "exercises", include_str!("../../migrations/0019_exercises.sql")),
 ];
 
 impl Db {

@@ -13,6 +13,7 @@ static ICON: &str = include_str!("../../assets/icon.svg");
 static AUTOSAVE: &str = include_str!("../../assets/autosave.js");
 static OFFLINE: &str = include_str!("../../assets/offline.js");
 static SERVICE_WORKER: &str = include_str!("../../assets/sw.js");
+static QUEUE: &str = include_str!("../../assets/queue.js");
 
 /// A short content hash for a file name: a new release gets a new name.
 fn hashed(stem: &str, ext: &str, content: &str) -> String {
@@ -27,9 +28,17 @@ pub fn offline_url() -> String {
     format!("/static/{}", *OFFLINE_NAME)
 }
 
-/// The pages the service worker keeps from its installation: what the offline page needs.
+/// `queue.<hash>.js`: the exercise page's queue of work written offline.
+pub static QUEUE_NAME: LazyLock<String> = LazyLock::new(|| hashed("queue", "js", QUEUE));
+
+pub fn queue_url() -> String {
+    format!("/static/{}", *QUEUE_NAME)
+}
+
+/// The pages the service worker keeps from its installation: what the offline page and an
+/// exercise page opened offline need.
 fn shell() -> Vec<String> {
-    vec![css_url(), offline_url(), ICON_URL.to_owned(), "/hors-ligne".to_owned()]
+    vec![css_url(), offline_url(), queue_url(), ICON_URL.to_owned(), "/hors-ligne".to_owned()]
 }
 
 /// The service worker, with the shell's current names; its version changes with them, so
@@ -91,6 +100,8 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         script(OFFLINE)
     } else if file == *UPLOAD_NAME {
         script(UPLOAD)
+    } else if file == *QUEUE_NAME {
+        script(QUEUE)
     } else if file == "icon.svg" {
         icon().await
     } else {

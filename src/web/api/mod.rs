@@ -5,6 +5,7 @@ pub mod account;
 pub mod attachments;
 pub mod certificates;
 pub mod courses;
+pub mod exercises;
 pub mod library;
 pub mod participants;
 pub mod programmes;
@@ -149,6 +150,17 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(quizzes::start, quizzes::mine))
         .routes(routes!(quizzes::submit))
         .routes(routes!(quizzes::create))
+        .routes(routes!(exercises::get_one, exercises::update, exercises::delete))
+        .routes(routes!(exercises::submit))
+        .routes(routes!(exercises::rate, exercises::peer_results))
+        .routes(routes!(exercises::submissions))
+        .routes(routes!(exercises::queue))
+        .routes(routes!(exercises::submission))
+        .routes(routes!(exercises::grade))
+        .routes(routes!(exercises::release))
+        .routes(routes!(exercises::my_progress))
+        .routes(routes!(exercises::cohort))
+        .routes(routes!(exercises::create))
         .routes(routes!(uploads::create, uploads::options))
         .routes(upload_routes())
 }

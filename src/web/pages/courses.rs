@@ -64,6 +64,14 @@ pub struct QuizLine {
     pub draft: bool,
 }
 
+pub struct ExerciseLine {
+    pub id: i64,
+    pub title: String,
+    /// "À rendre le … · envoyé", for the learner.
+    pub progress: String,
+    pub draft: bool,
+}
+
 pub struct ModuleLine {
     pub title: String,
     pub summary: String,
@@ -72,6 +80,7 @@ pub struct ModuleLine {
     pub when: String,
     pub lessons: Vec<LessonLine>,
     pub quizzes: Vec<QuizLine>,
+    pub exercises: Vec<ExerciseLine>,
 }
 
 #[derive(Template)]
@@ -83,6 +92,7 @@ struct CoursePage {
     zone_note: String,
     manager: bool,
     visitor: bool,
+    learner: bool,
     sees_everything: bool,
     draft: bool,
     modules: Vec<ModuleLine>,
@@ -102,7 +112,26 @@ fn quiz_line(i: I18n, q: &QuizItem) -> QuizLine {
     }
 }
 
-fn module_lines(i: I18n, v: &CourseView, quizzes: &[QuizItem]) -> Vec<ModuleLine> {
+fn exercise_line(i: I18n, e: &crate::exercises::ExerciseItem, tz: &jiff::tz::TimeZone) -> ExerciseLine {
+    let mut progress = i.tf1("exercise.due", "date", i.datetime(e.due_at, tz));
+    if e.state != "none" {
+        progress.push_str(" · ");
+        progress.push_str(i.t(&format!("exercise.state.{}", e.state)));
+    }
+    ExerciseLine {
+        id: e.id,
+        title: localised(i.locale, &e.title, &e.title_en).to_owned(),
+        progress,
+        draft: e.status != "published",
+    }
+}
+
+fn module_lines(
+    i: I18n,
+    v: &CourseView,
+    quizzes: &[QuizItem],
+    exercises: &[crate::exercises::ExerciseItem],
+) -> Vec<ModuleLine> {
     let tz = TimeZoneName::parse(&v.time_zone).unwrap_or_else(TimeZoneName::utc).zone();
     v.modules
         .iter()
@@ -126,6 +155,7 @@ fn module_lines(i: I18n, v: &CourseView, quizzes: &[QuizItem]) -> Vec<ModuleLine
                     })
                     .collect(),
                 quizzes: quizzes.iter().filter(|q| q.module_id == m.id).map(|q| quiz_line(i, q)).collect(),
+                exercises: exercises.iter().filter(|e| e.module_id == m.id).map(|e| exercise_line(i, e, &tz)).collect(),
             }
         })
         .collect()
@@ -138,6 +168,7 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let v = courses::outline(&app, user, &slug).await?;
     let c = courses::find(&app, &slug).await?;
     let quizzes = crate::quizzes::items(&app, user, &c, &v).await?;
+    let exercises = crate::exercises::items(&app, user, &c, &v).await?;
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
     let (team, certificate) = if v.access == Access::Learner {
         (crate::teams::mine(&app, user, &slug).await?, Some(crate::certificates::standing(&app, user, &slug).await?))
@@ -155,7 +186,8 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
             visitor: v.access == Access::Visitor,
             sees_everything: v.access.sees_everything(),
             draft: v.summary.status != "published",
-            modules: module_lines(i, &v, &quizzes),
+            modules: module_lines(i, &v, &quizzes, &exercises),
+            learner: v.access == Access::Learner,
             team,
             certificate,
         },

@@ -28,6 +28,7 @@ pub struct ModuleBox {
     pub form: FormState,
     pub lessons: Vec<LessonHead>,
     pub quizzes: Vec<QuizRow>,
+    pub exercises: Vec<crate::store::exercises::ExerciseRow>,
     pub new_lesson: LessonInput,
     pub lesson_form: FormState,
 }
@@ -76,6 +77,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
     let rows = store::modules(&app.db, c.id).await?;
     let lessons = store::lesson_heads(&app.db, c.id).await?;
     let quizzes = crate::store::quizzes::of_course(&app.db, c.id).await?;
+    let exercises = crate::store::exercises::of_course(&app.db, c.id).await?;
     let mut modules: Vec<ModuleBox> = rows
         .iter()
         .map(|m| ModuleBox {
@@ -84,6 +86,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
             form: FormState::default(),
             lessons: lessons.iter().filter(|l| l.module_id == m.id).cloned().collect(),
             quizzes: quizzes.iter().filter(|q| q.module_id == m.id).cloned().collect(),
+            exercises: exercises.iter().filter(|e| e.module_id == m.id).cloned().collect(),
             new_lesson: LessonInput::default(),
             lesson_form: FormState::default(),
         })

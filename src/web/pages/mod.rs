@@ -7,6 +7,7 @@ pub mod call_applications;
 pub mod calls;
 pub mod certificates;
 pub mod courses;
+pub mod exercises;
 pub mod form;
 pub mod home;
 pub mod indicators;
@@ -15,6 +16,7 @@ pub mod manage;
 pub mod manage_course;
 pub mod offline;
 pub mod participants;
+pub mod progress;
 pub mod quiz;
 pub mod report;
 pub mod review;
@@ -156,6 +158,25 @@ pub fn router() -> Router<App> {
         .route("/cours/{slug}/inscription", post(courses::enrol))
         .route("/cours/{slug}/lecons/{id}", get(courses::lesson))
         .route("/cours/{slug}/quiz/{id}", get(quiz::show).post(quiz::submit))
+        .route(
+            "/cours/{slug}/exercices/{id}",
+            get(exercises::show)
+                .post(exercises::post)
+                .layer(axum::extract::DefaultBodyLimit::max(exercises::PLAIN_FILE_LIMIT + 64 * 1024)),
+        )
+        .route("/cours/{slug}/exercices/{id}/equipe", post(exercises::rate))
+        .route("/cours/{slug}/exercices/{id}/fichier", get(exercises::file))
+        .route("/cours/{slug}/progression", get(progress::mine))
+        .route("/gestion/cours/{slug}/modules/{id}/exercice", get(exercises::new_form).post(exercises::create))
+        .route("/gestion/cours/{slug}/exercices/{id}", get(exercises::edit_form).post(exercises::save))
+        .route("/gestion/cours/{slug}/exercices/{id}/supprimer", post(exercises::delete))
+        .route("/gestion/cours/{slug}/exercices/{id}/copies", get(exercises::submissions))
+        .route("/gestion/cours/{slug}/exercices/{id}/publier-notes", post(exercises::release))
+        .route("/gestion/cours/{slug}/corrections", get(exercises::queue))
+        .route("/gestion/cours/{slug}/corrections/{id}", get(exercises::grade_form).post(exercises::grade))
+        .route("/gestion/cours/{slug}/progression", get(progress::cohort))
+        .route("/gestion/cours/{slug}/progression.csv", get(progress::csv))
+        .route("/gestion/cours/{slug}/progression.xlsx", get(progress::xlsx))
         .route("/gestion/cours/{slug}/modules/{id}/quiz", get(quiz::new_form).post(quiz::create))
         .route("/gestion/cours/{slug}/quiz/{id}", get(quiz::edit_form).post(quiz::save))
         .route("/gestion/cours/{slug}/quiz/{id}/statut", post(quiz::set_status))
