@@ -3,6 +3,7 @@
 //! report (`shared/seed/connexions-citoyennes-2016.txt`) as written.
 
 mod course;
+mod exercises;
 
 use std::net::SocketAddr;
 
@@ -349,6 +350,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
     // After the selection: the online course's cohort is the 30 it selected.
     course::load(app).await?;
     demo_teams(app).await?;
+    exercises::load(app).await?;
     demo_certificates(app).await?;
     demo_library(app).await?;
     tracing::info!(programmes = PROGRAMMES.len(), users = DEMO_USERS.len(), "demo data loaded");

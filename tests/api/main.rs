@@ -18,6 +18,7 @@ mod cli;
 mod courses;
 mod crash;
 mod e2e_browser;
+mod exercises;
 mod offline;
 mod operations;
 mod participants;

@@ -111,6 +111,8 @@ struct ExercisePage {
     max_bytes: u64,
     limits: String,
     sections: Vec<SectionFields>,
+    /// A form answer as read, (question, answer), once it can no longer be changed.
+    form_answers: Vec<(String, String)>,
     state: Option<String>,
     can_send: bool,
     /// A draft may still be saved (nothing sent yet).
@@ -192,6 +194,20 @@ fn exercise_page(
         AnswerType::Form { form } => fields(i, form, &work.form, &BTreeMap::new(), &BTreeMap::new()),
         _ => vec![],
     };
+    let form_answers = match &v.answer {
+        AnswerType::Form { form } => form
+            .questions()
+            .filter_map(|q| {
+                let answer = match work.form.get(&q.id)? {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+                    other => other.to_string(),
+                };
+                Some((localised(i.locale, &q.label, &q.label_en).to_owned(), answer))
+            })
+            .collect(),
+        _ => vec![],
+    };
     let types = v.answer.file_types();
     let max_bytes = v.max_bytes.unwrap_or(0);
     let limits = if v.answer.takes_file() {
@@ -230,6 +246,7 @@ fn exercise_page(
         max_bytes,
         limits,
         sections,
+        form_answers,
         state: s.map(|s| state_line(i, s, &tz)),
         can_send: v.can_send,
         can_draft: v.can_send && s.is_none_or(|s| s.state != "sent"),
@@ -357,29 +374,6 @@ async fn read_posted(ctx: &Ctx, v: &ExerciseView, req: Request) -> AppResult<Pos
     Ok(Posted { work: work_of(v, &p), send: get(&p, "action") == "send", file })
 }
 
-/// A file sent with the plain form becomes a finished upload, through the same checks as
-/// a resumable one (type recognised from the content, size limits).
-async fn store_plain_file(
-    app: &App,
-    user: &crate::store::accounts::UserRow,
-    name: &str,
-    bytes: Bytes,
-) -> AppResult<String> {
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-    let metadata = format!("purpose {},filename {}", b64("exercise"), b64(name));
-    let row = crate::uploads::create(app, user, &bytes.len().to_string(), &metadata).await?;
-    let piece = crate::uploads::Piece {
-        upload_offset: "0",
-        content_type: "application/offset+octet-stream",
-        upload_checksum: None,
-        content_length: Some(bytes.len() as u64),
-    };
-    let body = futures_util::stream::iter([Ok::<Bytes, std::convert::Infallible>(bytes)]);
-    crate::uploads::append(app, user, &row.id, piece, body).await?;
-    Ok(row.id)
-}
-
 /// `POST /cours/{slug}/exercices/{id}`: saves the draft or sends the work.
 pub async fn post(
     State(app): State<App>,
@@ -391,7 +385,7 @@ pub async fn post(
     let (c, v) = exercises::get(&app, user, &slug, id, ctx.locale).await?;
     let mut posted = read_posted(&ctx, &v, req).await?;
     let stored = match posted.file.take() {
-        Some((name, bytes)) => store_plain_file(&app, user, &name, bytes).await.map(Some),
+        Some((name, bytes)) => exercises::upload_whole(&app, user, &name, bytes).await.map(Some),
         None => Ok(None),
     };
     let result = match stored {
