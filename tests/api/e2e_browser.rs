@@ -479,3 +479,87 @@ async fn a_learner_reads_a_kept_lesson_with_no_network_in_a_real_browser() {
     c.wait().for_element(Locator::Css("main h1")).await.unwrap();
     assert!(!text_of_page(&c).await.contains("Pas de réseau"), "back online, the real page");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_learner_answers_offline_and_her_work_is_sent_when_the_network_returns_in_a_real_browser() {
+    if std::env::var("TREMPLIN_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("browser test skipped (TREMPLIN_SKIP_BROWSER=1)");
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(true).await;
+    let course = "connexions-citoyennes-formation-en-ligne";
+    // This week's written exercise, added by the manager.
+    let manager = app.demo_client("responsable@cfi.demo").await;
+    let module: i64 = sqlx::query_scalar(
+        "SELECT m.id FROM course_modules m JOIN courses c ON c.id = m.course_id WHERE c.slug = $1 AND m.position = 4",
+    )
+    .bind(course)
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+    let due = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC);
+    let r = manager
+        .post(app.url(&format!("/api/v1/courses/{course}/modules/{module}/exercises")))
+        .json(&json!({"title": "Décrivez votre public", "due_on": due.date().to_string(), "due_time": "23:00", "status": "published"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let exercise = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    let email: String = sqlx::query_scalar(
+        "SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id \
+         JOIN programme_phases ph ON ph.id = p.phase_id WHERE ph.kind = 'online_course' ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap();
+
+    let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
+    let base = format!("http://127.0.0.1:{}", relay.port);
+    let (_driver, c, _profile) = browser().await;
+    c.goto(&format!("{base}/connexion?next=/cours/{course}")).await.unwrap();
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    // The course page keeps the open lessons and exercises on the phone.
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='offline-status' and contains(., 'gardées sur ce téléphone')]"))
+        .await
+        .unwrap();
+    let lesson =
+        c.find(Locator::Css("a[data-offline][href*='/lecons/']")).await.unwrap().attr("href").await.unwrap().unwrap();
+
+    // On the bus: she reads a lesson kept on the phone, then writes her answer.
+    relay.go_offline();
+    c.goto(&format!("{base}{lesson}")).await.unwrap();
+    c.wait().for_element(Locator::Css("article h1")).await.unwrap();
+    c.goto(&format!("{base}/cours/{course}/exercices/{exercise}")).await.unwrap();
+    c.wait().for_element(Locator::Css("textarea#text")).await.unwrap();
+    fill(&c, "#text", "Les jeunes du quartier, surtout les lycéennes, qui n’ont pas accès aux services.").await;
+    c.find(Locator::Css("button[value='send']")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//p[@id='queue-status' and contains(., 'En attente d’envoi')]"))
+        .await
+        .unwrap();
+    let sent = format!("SELECT COUNT(*) FROM submissions WHERE exercise_id = {exercise}");
+    assert_eq!(app.count(&sent).await, 0, "nothing reached the server offline");
+
+    // The network comes back: the work leaves by itself and the page says it was sent.
+    relay.go_online();
+    c.wait()
+        .at_most(Duration::from_secs(40))
+        .for_element(Locator::XPath("//p[@class='ok' and contains(., 'Travail envoyé')]"))
+        .await
+        .unwrap();
+    let text: String =
+        sqlx::query_scalar(&format!("SELECT work FROM submissions WHERE exercise_id = {exercise} AND state = 'sent'"))
+            .fetch_one(&app.db().pool)
+            .await
+            .unwrap();
+    assert!(text.contains("lycéennes"), "{text}");
+    assert!(text_of_page(&c).await.contains("Envoyé le"));
+    c.close().await.unwrap();
+}

@@ -138,6 +138,17 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/courses/{slug}/quizzes/{id}/attempts",
         "/api/v1/courses/{slug}/quizzes/{id}/attempts/{number}",
         "/api/v1/courses/{slug}/modules/{id}/quizzes",
+        "/api/v1/courses/{slug}/exercises/{id}",
+        "/api/v1/courses/{slug}/exercises/{id}/submission",
+        "/api/v1/courses/{slug}/exercises/{id}/peer-ratings",
+        "/api/v1/courses/{slug}/exercises/{id}/submissions",
+        "/api/v1/courses/{slug}/exercises/{id}/release",
+        "/api/v1/courses/{slug}/grading-queue",
+        "/api/v1/courses/{slug}/submissions/{id}",
+        "/api/v1/courses/{slug}/submissions/{id}/grade",
+        "/api/v1/courses/{slug}/progress",
+        "/api/v1/courses/{slug}/progress/cohort",
+        "/api/v1/courses/{slug}/modules/{id}/exercises",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }
@@ -212,11 +223,26 @@ async fn pages_stay_within_the_weight_budget() {
              WHERE m.position <= 4 ORDER BY LENGTH(q.definition) DESC, q.id",
         )
         .await;
+    // The network map (a form), this week's video with the upload script, and a team
+    // exercise with its ratings.
+    let exercise = app
+        .count("SELECT e.id FROM exercises e JOIN course_modules m ON m.id = e.module_id WHERE m.position = 1")
+        .await;
+    let video = app
+        .count("SELECT e.id FROM exercises e JOIN course_modules m ON m.id = e.module_id WHERE m.position = 4")
+        .await;
+    let team_exercise = app
+        .count("SELECT e.id FROM exercises e JOIN course_modules m ON m.id = e.module_id WHERE m.position = 2")
+        .await;
     for page in [
         format!("/cours/{course}"),
         format!("/cours/{course}/lecons/{lesson}"),
         "/cours".into(),
         format!("/cours/{course}/quiz/{quiz}"),
+        format!("/cours/{course}/exercices/{exercise}"),
+        format!("/cours/{course}/exercices/{team_exercise}"),
+        format!("/cours/{course}/exercices/{video}"),
+        format!("/cours/{course}/progression"),
     ] {
         let (total, requests) = first_load(&app, &learner, &page).await;
         assert!(total <= 30 * 1024 && requests <= 6, "{page}: {total} bytes in {requests} requests");
