@@ -313,10 +313,7 @@ async fn current(
         return Ok(Some(s));
     }
     let Some(o) = owner else { return Ok(None) };
-    let mut tx = app.db.begin().await?;
-    let s = store::by_owner(&mut tx, e.id, &o.key).await?;
-    tx.commit().await?;
-    Ok(s)
+    Ok(store::of_owner(&app.db, e.id, &o.key).await?)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -79,20 +79,24 @@ fn peer_teamwork(d: &CourseData) -> HashMap<i64, f64> {
     for (n, u) in &d.teams {
         teams.entry(*n).or_default().push(*u);
     }
-    let mut by_exercise: BTreeMap<i64, Vec<Rating>> = BTreeMap::new();
+    let team_of: HashMap<i64, i64> = d.teams.iter().map(|(n, u)| (*u, *n)).collect();
+    // Each team's ratings apart (by the rater's team; `aggregate` drops any other), so that
+    // a cohort of 250 teams is not 250 passes over every rating.
+    let mut by_team: BTreeMap<(i64, i64), Vec<Rating>> = BTreeMap::new();
     for &(e, rater, ratee, score) in &d.ratings {
-        by_exercise.entry(e).or_default().push(Rating { rater, ratee, score: score as i32 });
+        if let Some(&n) = team_of.get(&rater) {
+            by_team.entry((e, n)).or_default().push(Rating { rater, ratee, score: score as i32 });
+        }
     }
     let mut sums: HashMap<i64, (f64, u32)> = HashMap::new();
     let (min, width) = (f64::from(PEER_SCALE.min()), PEER_SCALE.width());
-    for ratings in by_exercise.values() {
-        for team in teams.values() {
-            for r in peer::aggregate(team, ratings, PEER_SCALE) {
-                if let Some(score) = r.score {
-                    let e = sums.entry(r.member).or_default();
-                    e.0 += (score - min) / width * 100.0;
-                    e.1 += 1;
-                }
+    for ((_, n), ratings) in &by_team {
+        let Some(team) = teams.get(n) else { continue };
+        for r in peer::aggregate(team, ratings, PEER_SCALE) {
+            if let Some(score) = r.score {
+                let e = sums.entry(r.member).or_default();
+                e.0 += (score - min) / width * 100.0;
+                e.1 += 1;
             }
         }
     }

@@ -258,6 +258,15 @@ pub async fn by_owner(tx: &mut Tx, exercise_id: i64, owner: &str) -> anyhow::Res
         .await?)
 }
 
+/// The same, outside a transaction (for reading).
+pub async fn of_owner(db: &Db, exercise_id: i64, owner: &str) -> anyhow::Result<Option<SubmissionRow>> {
+    Ok(sqlx::query_as(&format!("{SUBMISSION} WHERE s.exercise_id = $1 AND s.owner = $2"))
+        .bind(exercise_id)
+        .bind(owner)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
 /// The submission a learner's work on an exercise is in, if any (the latest when a rebuilt
 /// team put her in two).
 pub async fn of_member(db: &Db, exercise_id: i64, user_id: i64) -> anyhow::Result<Option<SubmissionRow>> {
