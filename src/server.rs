@@ -26,7 +26,7 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
     let started = std::time::Instant::now();
     let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
     db.migrate().await?;
-    let app = App::new(db, cfg);
+    let app = App::new(db, cfg)?;
     if demo {
         crate::demo::load_if_empty(&app).await?;
     }
