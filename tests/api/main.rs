@@ -26,5 +26,6 @@ mod quizzes;
 mod review;
 mod selection;
 mod smtp;
+mod storage;
 mod teams;
 mod uploads;
