@@ -31,6 +31,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use futures_util::{Stream, StreamExt};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -42,7 +44,7 @@ use crate::domain::attachment::{self, clean_name, sniff, SNIFF_BYTES};
 use crate::domain::tus::{self, Checksum, Metadata, TusError, Upload, UploadChecksum};
 use crate::domain::upload::{Purpose, MAX_CHUNK_BYTES, TTL};
 use crate::error::{AppError, AppResult};
-use crate::storage::{Area, Key};
+use crate::storage::{self, Area, Key, Serve};
 use crate::store::accounts::UserRow;
 use crate::store::uploads::{self as store, UploadRow};
 
@@ -483,6 +485,14 @@ impl Completed {
     /// Its media type, for serving it.
     pub fn media_type(&self) -> &'static str {
         self.file_type().map(|t| t.media_type(&self.row.filename)).unwrap_or("application/octet-stream")
+    }
+
+    /// Answers a request for the file (a video played in a page: ranges, conditional
+    /// requests), for a reader the caller has let in. The bytes of an id never change, so
+    /// the reader's browser may keep them.
+    pub async fn serve(&self, app: &App, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
+        let how = Serve { content_type: self.media_type(), cache_control: "private, max-age=86400", disposition: None };
+        storage::serve(&app.storage, &self.key, method, headers, how).await
     }
 }
 

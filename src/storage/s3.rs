@@ -19,7 +19,10 @@ use crate::config::S3Config;
 
 /// Files up to this size are sent in one request; larger ones in parts of this size
 /// (S3 wants parts of 5 MiB at least, except the last).
-const PART: usize = 8 * 1024 * 1024;
+const PART: usize = 5 * 1024 * 1024;
+/// How many files are sent to the bucket at once; the others wait. Each holds at most two
+/// parts in memory, so sending stays within about 45 MB whatever the number of uploads.
+const PUTS_AT_ONCE: usize = 4;
 /// A request other than a streamed read that takes longer than this is given up (and
 /// retried by `object_store` when that is safe).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -36,6 +39,7 @@ pub(super) struct S3 {
     reader: Arc<AmazonS3>,
     prefix: String,
     description: String,
+    puts: tokio::sync::Semaphore,
 }
 
 /// With virtual-hosted-style requests, the bucket is part of the host name:
@@ -80,6 +84,7 @@ impl S3 {
             reader: Arc::new(reader),
             prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
             description,
+            puts: tokio::sync::Semaphore::new(PUTS_AT_ONCE),
         })
     }
 
@@ -94,6 +99,7 @@ impl S3 {
     /// Uploads a local file: in one request when it is small, else in parts, reading the
     /// file as it goes (at most two parts in memory).
     pub(super) async fn put_file(&self, key: &Key, from: &Path) -> io::Result<()> {
+        let _turn = self.puts.acquire().await.map_err(io::Error::other)?;
         let size = tokio::fs::metadata(from).await?.len();
         let path = self.path(key);
         if size <= PART as u64 {
@@ -128,6 +134,7 @@ impl S3 {
     }
 
     pub(super) async fn put_bytes(&self, key: &Key, bytes: Bytes) -> io::Result<()> {
+        let _turn = self.puts.acquire().await.map_err(io::Error::other)?;
         self.store.put(&self.path(key), PutPayload::from(bytes)).await?;
         Ok(())
     }

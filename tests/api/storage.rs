@@ -340,6 +340,10 @@ async fn a_finished_resumable_upload_is_moved_into_the_bucket() {
     assert_eq!(response.status(), 206);
     let body = axum::body::to_bytes(response.into_body(), 100).await.unwrap();
     assert_eq!(body.as_ref(), &data[6_000_000..6_000_010]);
+    let response = done.serve(inner, &axum::http::Method::HEAD, &axum::http::HeaderMap::new()).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "video/mp4");
+    assert_eq!(response.headers()["content-length"], data.len().to_string().as_str());
 
     // An upload still arriving is not finished.
     let r = awa
