@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use crate::config::Config;
+use crate::storage::Storage;
 use crate::store::Db;
 
 #[derive(Clone)]
@@ -17,17 +18,23 @@ pub struct App {
     pub cache: Arc<crate::cache::Cache>,
     /// Which request works on each resumable upload (`uploads::Busy`).
     pub uploads: Arc<crate::uploads::Busy>,
+    /// Where stored files are kept: the data directory or a bucket (`crate::storage`).
+    pub storage: Arc<Storage>,
 }
 
 impl App {
-    pub fn new(db: Db, cfg: Config) -> App {
-        App {
+    /// Fails when the configured storage cannot be set up (e.g. a bucket's settings).
+    pub fn new(db: Db, cfg: Config) -> anyhow::Result<App> {
+        let storage = Storage::from_config(&cfg)?;
+        tracing::info!(storage = %storage.describe(), "stored files");
+        Ok(App {
             db,
             cfg: Arc::new(cfg),
             mail_wake: Arc::new(Notify::new()),
             cache: Arc::default(),
             uploads: Arc::default(),
-        }
+            storage: Arc::new(storage),
+        })
     }
 
     /// An absolute link for e-mails.

@@ -1,10 +1,11 @@
-//! Files sent as answers to file questions. A file is streamed to disk as it arrives (never
-//! held whole in memory), refused as soon as it passes the question's size limit, recognised
-//! from its first bytes, and only then recorded; until then nothing points to it, so an
-//! interrupted or refused upload leaves neither a row nor a file behind.
+//! Files sent as answers to file questions. A file is streamed to a local staging file as it
+//! arrives (never held whole in memory), refused as soon as it passes the question's size
+//! limit, recognised from its first bytes, and only then put in the storage
+//! (`attachments/<id>`) and recorded; until then nothing points to it, so an interrupted or
+//! refused upload leaves neither a row nor a file behind.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use axum::body::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -17,16 +18,13 @@ use crate::domain::attachment::{self, clean_name, sniff, SNIFF_BYTES};
 use crate::domain::form::{AnswerError, Answers, Form, Kind};
 use crate::domain::time::unix_now;
 use crate::error::{AppError, AppResult};
+use crate::storage::{Area, Key};
 use crate::store::accounts::UserRow;
 use crate::store::attachments::{self as store, AttachmentRow};
 
-fn dir(app: &App) -> PathBuf {
-    app.cfg.data_dir.join("attachments")
-}
-
-/// The path of an attachment's bytes. Ids are checked hex tokens: no path can escape.
-pub fn path_of(app: &App, id: &str) -> Option<PathBuf> {
-    attachment::is_id(id).then(|| dir(app).join(id))
+/// Where an attachment's bytes are stored (`attachments/<id>`); ids are checked hex tokens.
+pub fn key_of(id: &str) -> Option<Key> {
+    attachment::is_id(id).then(|| Key::new(Area::Attachments, id)).flatten()
 }
 
 fn refused(question: &str, e: AnswerError) -> ApplyError {
@@ -64,9 +62,8 @@ where
         None => return Err(refused(question, AnswerError::UnknownQuestion)),
     };
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let dir = dir(app);
-    tokio::fs::create_dir_all(&dir).await.map_err(internal)?;
-    let tmp = dir.join(format!(".{id}.part"));
+    let key = key_of(&id).expect("a new id is a key");
+    let tmp = app.storage.staging_path(Area::Attachments, &id).await.map_err(internal)?;
     let outcome = write_checked(&tmp, &mut chunks, limit).await;
     let (size, digest, head) = match outcome {
         Ok(v) => v,
@@ -105,11 +102,14 @@ where
         sha256: digest,
         created_at: unix_now(),
     };
-    // The file is in place before the row that names it: a crash between the two leaves an
+    // The file is stored before the row that names it: a crash between the two leaves an
     // orphan file, never a row without its bytes.
-    tokio::fs::rename(&tmp, dir.join(&id)).await.map_err(internal)?;
+    if let Err(e) = app.storage.put_file(&key, &tmp).await {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(internal(e));
+    }
     if let Err(e) = store::insert(&app.db, &row).await {
-        let _ = tokio::fs::remove_file(dir.join(&id)).await;
+        let _ = app.storage.delete(&key).await;
         return Err(internal(e));
     }
     tracing::info!(attachment = %id, application = d.application.id, size, "attachment received");
@@ -124,7 +124,7 @@ pub(crate) enum Received {
 
 /// Writes the chunks to `path` up to `limit` bytes: (size, SHA-256 in hex, first bytes).
 pub(crate) async fn write_checked<S, E>(
-    path: &PathBuf,
+    path: &Path,
     chunks: &mut S,
     limit: u64,
 ) -> Result<(u64, String, Vec<u8>), Received>
@@ -195,11 +195,11 @@ pub async fn readable(app: &App, viewer: &UserRow, id: &str) -> AppResult<Attach
     store::get(&app.db, id).await?.ok_or(AppError::NotFound)
 }
 
-/// Removes files from disk (their rows are gone or going).
+/// Removes files from the storage (their rows are gone or going).
 pub async fn remove_files(app: &App, ids: &[String]) {
-    for id in ids {
-        if let Some(p) = path_of(app, id) {
-            let _ = tokio::fs::remove_file(p).await;
+    for key in ids.iter().filter_map(|id| key_of(id)) {
+        if let Err(e) = app.storage.delete(&key).await {
+            tracing::warn!(file = %key, error = %e, "attachment not removed");
         }
     }
 }

@@ -211,7 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { scale } => {
             let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
             db.migrate().await?;
-            let app = App::new(db, cfg);
+            let app = App::new(db, cfg)?;
             if crate::demo::load_if_empty(&app).await? {
                 println!("Demo data loaded.");
                 if let Some(n) = scale {
@@ -226,7 +226,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { command: UserCommand::Create { email, name, role, language, password_stdin } } => {
             let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
             db.migrate().await?;
-            let app = App::new(db, cfg);
+            let app = App::new(db, cfg)?;
             let locale = Locale::parse(&language).ok_or_else(|| anyhow::anyhow!("--language must be fr or en"))?;
             let (password, generated) = if password_stdin {
                 let mut line = String::new();

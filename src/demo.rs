@@ -758,8 +758,6 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
     )
     .fetch_all(&app.db.pool)
     .await?;
-    let dir = app.cfg.data_dir.join("attachments");
-    tokio::fs::create_dir_all(&dir).await?;
     let mut tx = app.db.begin().await?;
     for (_, (application_id, answers)) in sent.into_iter().enumerate().filter(|(n, _)| n % 5 == 0) {
         let mut answers: serde_json::Value = serde_json::from_str(&answers)?;
@@ -773,7 +771,8 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
             Block::para("Première année : 4 500 € (matériel, hébergement, ateliers dans les quartiers)."),
         ]);
         let id = uuid::Uuid::new_v4().simple().to_string();
-        tokio::fs::write(dir.join(&id), &pdf).await?;
+        let key = crate::attachments::key_of(&id).expect("a new id is a key");
+        app.storage.put_bytes(&key, pdf.clone().into()).await?;
         let digest: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
         sqlx::query(
             "INSERT INTO attachments (id, application_id, question_id, name, file_type, size, sha256, created_at) \

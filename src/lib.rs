@@ -38,6 +38,7 @@ pub mod quizzes;
 pub mod review;
 pub mod selection;
 pub mod server;
+pub mod storage;
 pub mod store;
 pub mod teams;
 pub mod uploads;

@@ -8,7 +8,7 @@
 //! Files are read by unguessable id (`/medias/{id}`, 128 random bits), like a lesson's
 //! attachments in most learning platforms: whoever has the lesson has the link.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -21,9 +21,9 @@ use crate::attachments::{write_checked, Received};
 use crate::domain::attachment::{clean_name, is_id, sniff, FileType};
 use crate::domain::time::unix_now;
 use crate::error::{AppError, AppResult};
+use crate::storage::{Area, Key};
 use crate::store::accounts::UserRow;
 use crate::store::library::{self as store, MediaRow};
-use crate::store::Db;
 
 /// Largest file accepted: a ten-minute smartphone video.
 pub const MAX_BYTES: u64 = 200 * 1024 * 1024;
@@ -35,18 +35,14 @@ const TRANSCODE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// Wakes the video worker when a video arrives (it also looks every minute).
 static VIDEO_WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
 
-fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("library")
+/// Where a file's original is stored (`library/<id>`); ids are checked tokens.
+pub fn original_key(id: &str) -> Option<Key> {
+    is_id(id).then(|| Key::new(Area::Library, id)).flatten()
 }
 
-/// Where a file's original is; ids are checked tokens, so no path can escape.
-pub fn original_path(app: &App, id: &str) -> Option<PathBuf> {
-    is_id(id).then(|| dir(&app.cfg.data_dir).join(id))
-}
-
-/// Where a file's light variant is.
-pub fn light_path(app: &App, id: &str) -> Option<PathBuf> {
-    is_id(id).then(|| dir(&app.cfg.data_dir).join(format!("{id}.light")))
+/// Where a file's light variant is stored (`library/<id>.light`).
+pub fn light_key(id: &str) -> Option<Key> {
+    is_id(id).then(|| Key::new(Area::Library, &format!("{id}.light"))).flatten()
 }
 
 /// What a file is, from its first bytes.
@@ -76,7 +72,8 @@ pub async fn ffmpeg_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Receives a file for the library of programme `slug`, streamed to disk.
+/// Receives a file for the library of programme `slug`, streamed to a staging file, then
+/// stored with its light variant when it is an image.
 pub async fn upload<S, E>(
     app: &App,
     user: &UserRow,
@@ -91,9 +88,8 @@ where
 {
     let programme = crate::programmes::managed(app, user, slug).await?;
     let id = uuid::Uuid::new_v4().simple().to_string();
-    let dir = dir(&app.cfg.data_dir);
-    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
-    let tmp = dir.join(format!(".{id}.part"));
+    let (original, light) = original_key(&id).zip(light_key(&id)).expect("a new id is a key");
+    let tmp = app.storage.staging_path(Area::Library, &id).await.map_err(anyhow::Error::from)?;
     let (size, _, head) = match write_checked(&tmp, &mut chunks, MAX_BYTES).await {
         Ok(v) => v,
         Err(e) => {
@@ -116,8 +112,15 @@ where
         t => t.chars().take(200).collect(),
     };
     let (light_status, light_bytes) = match kind {
-        "image" => match image_variant(&tmp, &dir.join(format!("{id}.light"))).await {
-            Ok(bytes) => ("ready", Some(bytes)),
+        "image" => match image_variant(&tmp).await {
+            Ok(bytes) => {
+                let size = bytes.len() as i64;
+                if let Err(e) = app.storage.put_bytes(&light, bytes.into()).await {
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    return Err(anyhow::Error::from(e).into());
+                }
+                ("ready", Some(size))
+            }
             Err(key) => {
                 let _ = tokio::fs::remove_file(&tmp).await;
                 return Err(AppError::field("file", key));
@@ -139,10 +142,14 @@ where
         light_error: None,
         created_at: unix_now(),
     };
-    // The bytes are in place before the row that names them.
-    tokio::fs::rename(&tmp, dir.join(&id)).await.map_err(anyhow::Error::from)?;
+    // The bytes are stored before the row that names them.
+    if let Err(e) = app.storage.put_file(&original, &tmp).await {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        remove_files(app, &id).await;
+        return Err(anyhow::Error::from(e).into());
+    }
     if let Err(e) = store::insert(&app.db, &row, user.id).await {
-        remove_files(&dir, &id).await;
+        remove_files(app, &id).await;
         return Err(e.into());
     }
     if kind == "video" {
@@ -152,20 +159,26 @@ where
     Ok(row)
 }
 
-/// The light JPEG of an image: its size, or the catalogue key of what is wrong with it.
-async fn image_variant(original: &Path, light: &Path) -> Result<i64, &'static str> {
+/// The light JPEG of an image (`original`, a local file), or the catalogue key of what is
+/// wrong with it.
+async fn image_variant(original: &Path) -> Result<Vec<u8>, &'static str> {
+    let size = tokio::fs::metadata(original).await.map_err(|_| "error.image.not_an_image")?.len();
+    if size > crate::media::MAX_UPLOAD as u64 {
+        return Err("error.image.too_big");
+    }
     let bytes = tokio::fs::read(original).await.map_err(|_| "error.image.not_an_image")?;
-    let light_bytes = tokio::task::spawn_blocking(move || crate::media::light_variant(&bytes, IMAGE_BOX))
+    tokio::task::spawn_blocking(move || crate::media::light_variant(&bytes, IMAGE_BOX))
         .await
-        .map_err(|_| "error.image.not_an_image")??;
-    tokio::fs::write(light, &light_bytes).await.map_err(|_| "error.image.not_an_image")?;
-    Ok(light_bytes.len() as i64)
+        .map_err(|_| "error.image.not_an_image")?
 }
 
-async fn remove_files(dir: &Path, id: &str) {
-    let _ = tokio::fs::remove_file(dir.join(id)).await;
-    let _ = tokio::fs::remove_file(dir.join(format!("{id}.light"))).await;
-    let _ = tokio::fs::remove_file(dir.join(format!(".{id}.light.mp4"))).await;
+/// Removes a file's original and light variant from the storage.
+async fn remove_files(app: &App, id: &str) {
+    for key in original_key(id).into_iter().chain(light_key(id)) {
+        if let Err(e) = app.storage.delete(&key).await {
+            tracing::warn!(file = %key, error = %e, "media file not removed");
+        }
+    }
 }
 
 pub async fn list(
@@ -183,7 +196,7 @@ pub async fn delete(app: &App, user: &UserRow, slug: &str, id: &str) -> AppResul
     if !is_id(id) || !store::delete(&app.db, programme.id, id).await? {
         return Err(AppError::NotFound);
     }
-    remove_files(&dir(&app.cfg.data_dir), id).await;
+    remove_files(app, id).await;
     tracing::info!(media = %id, by = user.id, "media file deleted");
     Ok(())
 }
@@ -234,14 +247,10 @@ fn light_video_args(input: &Path, output: &Path) -> Vec<std::ffi::OsString> {
     args
 }
 
-/// Makes one video's light variant: its size, or why it failed.
+/// Makes one video's light variant in the local file `output`: its size, or why it failed.
 async fn transcode(input: &Path, output: &Path) -> Result<i64, String> {
-    let tmp = output.with_file_name(format!(
-        ".{}.mp4",
-        output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-    ));
     let run = tokio::process::Command::new(ffmpeg())
-        .args(light_video_args(input, &tmp))
+        .args(light_video_args(input, output))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -251,22 +260,21 @@ async fn transcode(input: &Path, output: &Path) -> Result<i64, String> {
         .map_err(|_| "ffmpeg took too long".to_owned())?
         .map_err(|e| format!("ffmpeg could not start: {e}"))?;
     if !out.status.success() {
-        let _ = tokio::fs::remove_file(&tmp).await;
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("ffmpeg failed");
         return Err(last.chars().take(300).collect());
     }
-    tokio::fs::rename(&tmp, output).await.map_err(|e| e.to_string())?;
     Ok(tokio::fs::metadata(output).await.map(|m| m.len() as i64).unwrap_or(0))
 }
 
 /// Makes the light variants of the videos waiting for one, one at a time, until stopped.
 /// Without ffmpeg, they are marked "unavailable" (and put back in the queue at the next
 /// start, should ffmpeg have been installed).
-pub async fn run_video_worker(db: Db, data_dir: PathBuf, mut stopped: watch::Receiver<bool>) {
+pub async fn run_video_worker(app: App, mut stopped: watch::Receiver<bool>) {
+    let db = &app.db;
     let available = ffmpeg_available().await;
     if available {
-        match store::requeue_unavailable(&db).await {
+        match store::requeue_unavailable(db).await {
             Ok(n) if n > 0 => tracing::info!(videos = n, "ffmpeg found: light versions to make"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not requeue videos"),
@@ -278,9 +286,9 @@ pub async fn run_video_worker(db: Db, data_dir: PathBuf, mut stopped: watch::Rec
         if *stopped.borrow() {
             return;
         }
-        match store::next_pending(&db).await {
+        match store::next_pending(db).await {
             Ok(Some(m)) => {
-                process(&db, &data_dir, &m, available).await;
+                process(&app, &m, available).await;
                 continue;
             }
             Ok(None) => {}
@@ -294,24 +302,42 @@ pub async fn run_video_worker(db: Db, data_dir: PathBuf, mut stopped: watch::Rec
     }
 }
 
-async fn process(db: &Db, data_dir: &Path, m: &MediaRow, available: bool) {
-    let dir = dir(data_dir);
-    let result = if available {
-        transcode(&dir.join(&m.id), &dir.join(format!("{}.light", m.id))).await
-    } else {
-        Err(String::new())
-    };
+async fn process(app: &App, m: &MediaRow, available: bool) {
+    let db = &app.db;
+    let result = if available { make_light_video(app, &m.id).await } else { Err(String::new()) };
     let saved = match &result {
         Ok(bytes) => store::set_light(db, &m.id, "ready", Some(*bytes), None).await,
         Err(_) if !available => store::set_light(db, &m.id, "unavailable", None, None).await,
         Err(e) => store::set_light(db, &m.id, "failed", None, Some(e)).await,
     };
+    if result.is_ok() && matches!(store::by_id(db, &m.id).await, Ok(None)) {
+        // Deleted while ffmpeg worked: the variant goes too.
+        remove_files(app, &m.id).await;
+        return;
+    }
     match (&result, saved) {
         (_, Err(e)) => tracing::warn!(media = %m.id, error = %e, "light video not recorded"),
         (Ok(bytes), _) => tracing::info!(media = %m.id, original = m.original_bytes, light = bytes, "light video made"),
         (Err(e), _) if available => tracing::warn!(media = %m.id, error = %e, "light video failed"),
         _ => {}
     }
+}
+
+/// Runs ffmpeg on a local copy of the original (the stored file itself in a local
+/// directory) into a staging file, then stores the result: its size, or why it failed.
+async fn make_light_video(app: &App, id: &str) -> Result<i64, String> {
+    let (original, light) = original_key(id).zip(light_key(id)).ok_or("not a media id")?;
+    let input = app.storage.local_copy(&original).await.map_err(|e| format!("original unreadable: {e}"))?;
+    let output =
+        app.storage.staging_path(Area::Library, &format!("{id}.light.mp4")).await.map_err(|e| e.to_string())?;
+    let made = transcode(input.path(), &output).await;
+    drop(input);
+    let stored = match made {
+        Ok(size) => app.storage.put_file(&light, &output).await.map(|()| size).map_err(|e| format!("not stored: {e}")),
+        Err(e) => Err(e),
+    };
+    let _ = tokio::fs::remove_file(&output).await;
+    stored
 }
 
 #[cfg(test)]

@@ -1,16 +1,17 @@
 //! Images: uploads are checked (real JPEG, PNG or WebP, size and dimension limits), turned
-//! into one light JPEG variant (at most 480×270) and stored under `DATA_DIR/media` with a
-//! content-hashed name. Pages only ever load the light variant.
+//! into one light JPEG variant (at most 480×270) and stored (`crate::storage`, `media/<name>`)
+//! with a content-hashed name. Pages only ever load the light variant.
 
 use std::io::Cursor;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use crate::storage::{self, Area, Key, Serve};
 use crate::store::accounts::UserRow;
 
 /// Largest upload accepted, in bytes.
@@ -60,18 +61,16 @@ pub(crate) async fn store_variant(app: &App, prefix: &str, bytes: &[u8], max: (u
     let digest = Sha256::digest(&variant);
     let name =
         format!("{prefix}-{:02x}{:02x}{:02x}{:02x}{:02x}.jpg", digest[0], digest[1], digest[2], digest[3], digest[4]);
-    let dir = app.cfg.data_dir.join("media");
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
-    // Write then rename, so a reader never sees half a file.
-    let tmp = dir.join(format!(".{name}.tmp"));
-    tokio::fs::write(&tmp, &variant).await.map_err(|e| AppError::Internal(e.into()))?;
-    tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| AppError::Internal(e.into()))?;
+    let key = Key::new(Area::Media, &name).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad name {name}")))?;
+    app.storage.put_bytes(&key, variant.into()).await.map_err(|e| AppError::Internal(e.into()))?;
     Ok(name)
 }
 
 async fn remove_old(app: &App, old: Option<String>, new: &str) {
-    if let Some(old) = old.filter(|o| o != new && safe_name(o)) {
-        let _ = tokio::fs::remove_file(app.cfg.data_dir.join("media").join(old)).await;
+    if let Some(key) = old.filter(|o| o != new).and_then(|o| Key::new(Area::Media, &o)) {
+        if let Err(e) = app.storage.delete(&key).await {
+            tracing::warn!(file = %key, error = %e, "old image not removed");
+        }
     }
 }
 
@@ -99,27 +98,12 @@ pub async fn set_testimonial_photo(app: &App, user: &UserRow, slug: &str, id: i6
     Ok(())
 }
 
-fn safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 200
-        && !name.starts_with('.')
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-}
-
 /// `GET /media/{file}`: a stored light variant, cached for good (names change with content).
-pub async fn serve(State(app): State<App>, Path(file): Path<String>) -> Response {
-    if !safe_name(&file) {
-        return AppError::NotFound.into_response();
-    }
-    match tokio::fs::read(app.cfg.data_dir.join("media").join(&file)).await {
-        Ok(bytes) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => AppError::NotFound.into_response(),
-    }
+pub async fn serve(State(app): State<App>, Path(file): Path<String>, method: Method, headers: HeaderMap) -> Response {
+    let Some(key) = Key::new(Area::Media, &file) else { return AppError::NotFound.into_response() };
+    let how =
+        Serve { content_type: "image/jpeg", cache_control: "public, max-age=31536000, immutable", disposition: None };
+    storage::serve(&app.storage, &key, &method, &headers, how).await.into_response()
 }
 
 #[cfg(test)]
@@ -148,8 +132,7 @@ mod tests {
         let mut truncated = png(100, 100);
         truncated.truncate(60);
         assert_eq!(light_variant(&truncated, PORTRAIT), Err("error.image.unreadable"));
-        assert!(
-            !safe_name("../etc/passwd") && !safe_name(".hidden") && safe_name("connexions-citoyennes-0a1b2c3d4e.jpg")
-        );
+        let name = |n: &str| Key::new(Area::Media, n).is_some();
+        assert!(!name("../etc/passwd") && !name(".hidden") && name("connexions-citoyennes-0a1b2c3d4e.jpg"));
     }
 }

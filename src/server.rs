@@ -26,7 +26,7 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
     let started = std::time::Instant::now();
     let db = Db::connect(cfg.database_url.as_deref(), &cfg.data_dir).await?;
     db.migrate().await?;
-    let app = App::new(db, cfg);
+    let app = App::new(db, cfg)?;
     if demo {
         crate::demo::load_if_empty(&app).await?;
     }
@@ -35,7 +35,7 @@ pub async fn start(cfg: Config, demo: bool) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let mail = tokio::spawn(worker::run(app.db.clone(), mailer, app.mail_wake.clone(), stopped.clone()));
-    tokio::spawn(crate::library::run_video_worker(app.db.clone(), app.cfg.data_dir.clone(), stopped.clone()));
+    tokio::spawn(crate::library::run_video_worker(app.clone(), stopped.clone()));
     let sweeper = tokio::spawn(crate::uploads::sweeper(app.clone(), stopped.clone()));
     tokio::spawn(crate::progress::worker(app.clone(), stopped.clone()));
     let mut http_stopped = stopped;

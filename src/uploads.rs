@@ -12,9 +12,11 @@
 //!   never less.
 //!
 //! Once the offset reaches the length, the type is recognised from the content, the file is
-//! renamed `DATA_DIR/uploads/<id>` and the row marked complete: the rest of the application
-//! refers to the file by its id. Unfinished uploads expire (`domain::upload::TTL` after the
-//! last piece) and `sweep` removes them, rows and files.
+//! moved into the storage (`crate::storage`, `uploads/<id>`: renamed `DATA_DIR/uploads/<id>`
+//! in the default local directory, uploaded to the bucket when one is configured) and the
+//! row marked complete: the rest of the application refers to the file by its id and reads
+//! it with `open_completed`. Unfinished uploads expire (`domain::upload::TTL` after the last
+//! piece) and `sweep` removes them, rows and files.
 //!
 //! One request at a time works on an upload (`Busy`). A new `HEAD`, `PATCH` or `DELETE`
 //! from the owner asks the request in progress to stop: a phone that lost its connection
@@ -29,6 +31,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
 use futures_util::{Stream, StreamExt};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -40,6 +44,7 @@ use crate::domain::attachment::{self, clean_name, sniff, SNIFF_BYTES};
 use crate::domain::tus::{self, Checksum, Metadata, TusError, Upload, UploadChecksum};
 use crate::domain::upload::{Purpose, MAX_CHUNK_BYTES, TTL};
 use crate::error::{AppError, AppResult};
+use crate::storage::{self, Area, Key, Serve};
 use crate::store::accounts::UserRow;
 use crate::store::uploads::{self as store, UploadRow};
 
@@ -68,9 +73,9 @@ fn part_path(app: &App, id: &str) -> PathBuf {
     dir(app).join(format!("{id}.part"))
 }
 
-/// The path of a finished upload's bytes. Ids are checked hex tokens: no path can escape.
-pub fn path_of(app: &App, id: &str) -> Option<PathBuf> {
-    attachment::is_id(id).then(|| dir(app).join(id))
+/// Where a finished upload's bytes are stored (`uploads/<id>`); ids are checked hex tokens.
+pub fn key_of(id: &str) -> Option<Key> {
+    attachment::is_id(id).then(|| Key::new(Area::Uploads, id)).flatten()
 }
 
 fn internal(e: impl Into<anyhow::Error>) -> AppError {
@@ -176,8 +181,10 @@ pub async fn terminate(app: &App, user: &UserRow, id: &str) -> AppResult<()> {
 
 async fn remove_files(app: &App, id: &str) {
     let _ = tokio::fs::remove_file(part_path(app, id)).await;
-    if let Some(p) = path_of(app, id) {
-        let _ = tokio::fs::remove_file(p).await;
+    if let Some(key) = key_of(id) {
+        if let Err(e) = app.storage.delete(&key).await {
+            tracing::warn!(file = %key, error = %e, "finished upload not removed");
+        }
     }
 }
 
@@ -425,25 +432,86 @@ async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// A complete upload not yet marked finished is finished now. Safe to repeat: a crash
-/// between the rename and the row's update is finished by the next request.
+/// A complete upload not yet marked finished is finished now: its type is recognised, its
+/// SHA-256 computed, the part file moved into the storage, then the row marked complete. Safe
+/// to repeat: after a crash between the move and the row's update, the next request reads
+/// the stored file back and finishes.
 async fn finish_if_complete(app: &App, row: UploadRow) -> AppResult<UploadRow> {
     if !row.is_complete() || row.completed_at.is_some() {
         return Ok(row);
     }
     let part = part_path(app, &row.id);
-    let done = path_of(app, &row.id).ok_or(AppError::NotFound)?;
-    let source = if tokio::fs::try_exists(&part).await.map_err(internal)? { part.clone() } else { done.clone() };
-    let head = read_head(&source).await.map_err(internal)?;
-    let file_type = recognised(app, &row, &head).await?;
-    let digest = sha256_of(source.clone()).await.map_err(internal)?;
-    if source == part {
-        tokio::fs::rename(&part, &done).await.map_err(internal)?;
-        sync_dir(dir(app)).await.map_err(internal)?;
-    }
+    let key = key_of(&row.id).ok_or(AppError::NotFound)?;
+    let (file_type, digest) = if tokio::fs::try_exists(&part).await.map_err(internal)? {
+        let head = read_head(&part).await.map_err(internal)?;
+        let file_type = recognised(app, &row, &head).await?;
+        let digest = sha256_of(part.clone()).await.map_err(internal)?;
+        app.storage.put_file(&key, &part).await.map_err(internal)?;
+        (file_type, digest)
+    } else {
+        let (_, mut bytes) = app.storage.open(&key).await.map_err(internal)?;
+        let mut hasher = Sha256::new();
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        while let Some(chunk) = bytes.next().await {
+            let chunk = chunk.map_err(internal)?;
+            let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+            hasher.update(&chunk);
+        }
+        let file_type = recognised(app, &row, &head).await?;
+        (file_type, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    };
     store::finish(&app.db, &row.id, file_type.code(), &digest, unix(Timestamp::now())).await?;
     tracing::info!(upload = %row.id, size = row.upload_length, file_type = file_type.code(), "upload complete");
     reload(app, &row.id).await
+}
+
+/// A finished upload, for the code that takes it over (an exercise's answer…): its row —
+/// owner (`user_id`), purpose, name, recognised type (`detected_type`), SHA-256 — and where
+/// its bytes are stored. Read them with `app.storage.open(&c.key)`, or answer a request for
+/// them with `storage::serve` (ranges included).
+#[derive(Clone, Debug)]
+pub struct Completed {
+    pub row: UploadRow,
+    pub key: Key,
+}
+
+impl Completed {
+    /// The recognised type of the file.
+    pub fn file_type(&self) -> Option<attachment::FileType> {
+        self.row.detected_type.as_deref().and_then(attachment::FileType::parse)
+    }
+
+    /// Its media type, for serving it.
+    pub fn media_type(&self) -> &'static str {
+        self.file_type().map(|t| t.media_type(&self.row.filename)).unwrap_or("application/octet-stream")
+    }
+
+    /// Answers a request for the file (a video played in a page: ranges, conditional
+    /// requests), for a reader the caller has let in. The bytes of an id never change, so
+    /// the reader's browser may keep them.
+    pub async fn serve(&self, app: &App, method: &Method, headers: &HeaderMap) -> AppResult<Response> {
+        let how = Serve { content_type: self.media_type(), cache_control: "private, max-age=86400", disposition: None };
+        storage::serve(&app.storage, &self.key, method, headers, how).await
+    }
+}
+
+/// The finished upload `id`, whoever sent it (the caller checks that `row.user_id` may hand
+/// it in); `None` for an unknown id and for an upload not finished (still arriving, or
+/// expired). An upload whose last bytes arrived just before a crash is finished now.
+pub async fn open_completed(app: &App, id: &str) -> AppResult<Option<Completed>> {
+    let Some(key) = key_of(id) else { return Ok(None) };
+    let Some(row) = store::get(&app.db, id).await? else { return Ok(None) };
+    if !row.is_complete() {
+        return Ok(None);
+    }
+    let row = if row.completed_at.is_some() {
+        row
+    } else {
+        let _turn = app.uploads.take_turn(id).await;
+        finish_if_complete(app, reload(app, id).await?).await?
+    };
+    Ok(Some(Completed { row, key }))
 }
 
 /// SHA-256 of a file in hexadecimal, read in a blocking thread.
@@ -464,11 +532,6 @@ async fn sha256_of(path: PathBuf) -> std::io::Result<String> {
     })
     .await
     .map_err(std::io::Error::other)?
-}
-
-/// Makes a rename durable: the directory entry is synced too.
-async fn sync_dir(path: PathBuf) -> std::io::Result<()> {
-    tokio::task::spawn_blocking(move || std::fs::File::open(path)?.sync_all()).await.map_err(std::io::Error::other)?
 }
 
 /// Removes unfinished uploads of a person (her account is being deleted).

@@ -65,6 +65,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(demo: bool) -> TestApp {
+    spawn_app_configured(demo, |_| {}).await
+}
+
+/// `spawn_app_with`, with more settings (e.g. the storage) given by `configure`.
+pub async fn spawn_app_configured(demo: bool, configure: impl FnOnce(&mut Overrides)) -> TestApp {
     if !INIT.swap(true, Ordering::SeqCst) {
         let _ = tracing_subscriber::fmt().with_env_filter("warn").with_test_writer().try_init();
     }
@@ -74,17 +79,15 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         Some((url, admin_and_name)) => (Some(url), Some(admin_and_name)),
         None => (None, None),
     };
-    let cfg = Config::load(
-        Some(&std::path::PathBuf::from("/dev/null")),
-        Overrides {
-            addr: Some("127.0.0.1:0".parse().unwrap()),
-            data_dir: Some(data_dir.clone()),
-            database_url,
-            public_url: Some("http://tremplin.test".into()),
-            ..Default::default()
-        },
-    )
-    .expect("config");
+    let mut overrides = Overrides {
+        addr: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(data_dir.clone()),
+        database_url,
+        public_url: Some("http://tremplin.test".into()),
+        ..Default::default()
+    };
+    configure(&mut overrides);
+    let cfg = Config::load(Some(&std::path::PathBuf::from("/dev/null")), overrides).expect("config");
     let server = server::start(cfg, demo).await.expect("server starts");
     TestApp { base: format!("http://{}", server.addr), client: client(), server: Some(server), data_dir, pg_database }
 }

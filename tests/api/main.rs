@@ -27,5 +27,6 @@ mod quizzes;
 mod review;
 mod selection;
 mod smtp;
+mod storage;
 mod teams;
 mod uploads;

@@ -3,8 +3,8 @@
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::ErrorBody;
 use crate::app::App;
 use crate::error::{AppError, AppResult};
+use crate::storage::{self, Serve};
 use crate::store::attachments::AttachmentRow;
 use crate::web::context::Ctx;
 
@@ -92,33 +93,19 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "applications", params(("id" = String, Path)),
     security(("session" = []), ("token" = [])),
     responses((status = 200, description = "the file's bytes", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
-pub async fn download(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn download(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let a = crate::attachments::readable(&app, ctx.require_user()?, &id).await?;
-    let path = crate::attachments::path_of(&app, &a.id).ok_or(AppError::NotFound)?;
-    let file = tokio::fs::File::open(path).await.map_err(|e| AppError::Internal(e.into()))?;
+    let key = crate::attachments::key_of(&a.id).ok_or(AppError::NotFound)?;
     let media_type = a.file_type().map(|t| t.media_type(&a.name)).unwrap_or("application/octet-stream");
-    let stream = futures_util::stream::unfold(file, |mut f| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 64 * 1024];
-        match f.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)), f))
-            }
-            Err(e) => Some((Err(e), f)),
-        }
-    });
-    // Fused: the compression layer may poll once more after the end.
-    let mut response = Body::from_stream(futures_util::StreamExt::fuse(stream)).into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(a.size.max(0) as u64));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&a.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    let disposition = content_disposition(&a.name);
+    let how = Serve { content_type: media_type, cache_control: "private, no-store", disposition: Some(&disposition) };
+    storage::serve(&app.storage, &key, &method, &headers, how).await
 }
 
 /// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987).

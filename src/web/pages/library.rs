@@ -4,15 +4,15 @@
 
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::Response;
 use serde::Deserialize;
-use tower::ServiceExt;
 
 use super::{html, see_other, FormState, PageCtx};
 use crate::app::App;
 use crate::domain::attachment::{human_size, is_id, FileType};
 use crate::error::{AppError, AppResult};
+use crate::storage::{self, Key, Serve};
 use crate::store::library::MediaRow;
 use crate::web::context::Ctx;
 
@@ -132,24 +132,23 @@ fn media_type(m: &MediaRow, light: bool) -> &'static str {
     }
 }
 
-/// Serves a file from disk with ranges, conditional requests and the right type.
-async fn serve_file(path: std::path::PathBuf, m: &MediaRow, light: bool, req: Request) -> Response {
-    let served = tower_http::services::ServeFile::new(path).oneshot(req).await;
-    let mut response = match served {
-        Ok(r) if r.status() != StatusCode::NOT_FOUND => r.map(axum::body::Body::new),
-        _ => return AppError::NotFound.into_response(),
+/// Serves a stored file with ranges, conditional requests and the right type.
+async fn serve_file(
+    app: &App,
+    key: Option<Key>,
+    m: &MediaRow,
+    light: bool,
+    req: (Method, HeaderMap),
+) -> AppResult<Response> {
+    let key = key.ok_or(AppError::NotFound)?;
+    let disposition = format!("inline; filename=\"{}\"", m.original_name.replace(['"', '\\'], "_"));
+    let how = Serve {
+        content_type: media_type(m, light),
+        // Ids never change content: phones may keep the file for good.
+        cache_control: "public, max-age=31536000, immutable",
+        disposition: (!light).then_some(disposition.as_str()),
     };
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type(m, light)));
-    // Ids never change content: phones may keep the file for good.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
-    if !light {
-        let disposition = format!("inline; filename=\"{}\"", m.original_name.replace(['"', '\\'], "_"));
-        if let Ok(v) = HeaderValue::from_str(&disposition) {
-            headers.insert(header::CONTENT_DISPOSITION, v);
-        }
-    }
-    response
+    storage::serve(&app.storage, &key, &req.0, &req.1, how).await
 }
 
 async fn media(app: &App, id: &str) -> AppResult<MediaRow> {
@@ -160,17 +159,25 @@ async fn media(app: &App, id: &str) -> AppResult<MediaRow> {
 }
 
 /// `/medias/{id}`: the light variant when there is one, else the file itself.
-pub async fn light(State(app): State<App>, Path(id): Path<String>, req: Request) -> AppResult<Response> {
+pub async fn light(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let m = media(&app, &id).await?;
     let has_light = m.light_status == "ready";
-    let path =
-        if has_light { crate::library::light_path(&app, &m.id) } else { crate::library::original_path(&app, &m.id) };
-    Ok(serve_file(path.ok_or(AppError::NotFound)?, &m, has_light, req).await)
+    let key = if has_light { crate::library::light_key(&m.id) } else { crate::library::original_key(&m.id) };
+    serve_file(&app, key, &m, has_light, (method, headers)).await
 }
 
 /// `/medias/{id}/original`
-pub async fn original(State(app): State<App>, Path(id): Path<String>, req: Request) -> AppResult<Response> {
+pub async fn original(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let m = media(&app, &id).await?;
-    let path = crate::library::original_path(&app, &m.id).ok_or(AppError::NotFound)?;
-    Ok(serve_file(path, &m, false, req).await)
+    serve_file(&app, crate::library::original_key(&m.id), &m, false, (method, headers)).await
 }
