@@ -440,11 +440,12 @@ async fn sent_file(app: &App, work: &Work, members: &[i64]) -> AppResult<Option<
     if !crate::domain::attachment::is_id(id) {
         return Ok(None);
     }
-    let Some(u) = crate::store::uploads::get(&app.db, id).await? else { return Ok(None) };
-    if !members.contains(&u.user_id) || u.completed_at.is_none() {
+    let Some(u) = crate::uploads::open_completed(app, id).await? else { return Ok(None) };
+    if !members.contains(&u.row.user_id) {
         return Ok(None);
     }
-    let Some(file_type) = u.detected_type.as_deref().and_then(FileType::parse) else { return Ok(None) };
+    let Some(file_type) = u.file_type() else { return Ok(None) };
+    let u = u.row;
     Ok(Some(SentFile { file_type, bytes: u.upload_length.max(0) as u64 }))
 }
 

@@ -17,8 +17,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use tower::ServiceExt;
+use axum::response::Response;
 
 use super::apply::{answers_from, fields, SectionFields};
 use super::form::{get, pairs};
@@ -483,25 +482,13 @@ pub async fn file(
         }
     };
     let upload = upload.ok_or(AppError::NotFound)?;
-    let row = crate::store::uploads::get(&app.db, &upload).await?.ok_or(AppError::NotFound)?;
-    let path = crate::uploads::path_of(&app, &row.id).ok_or(AppError::NotFound)?;
-    let served = tower_http::services::ServeFile::new(path).oneshot(req).await;
-    let mut response = match served {
-        Ok(r) if r.status() != StatusCode::NOT_FOUND => r.map(axum::body::Body::new),
-        _ => return Err(AppError::NotFound),
-    };
-    let t = row.detected_type.as_deref().and_then(FileType::parse);
-    let headers = response.headers_mut();
-    if let Some(t) = t {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(t.media_type(&row.filename)));
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
-    let disposition = format!("inline; filename=\"{}\"", row.filename.replace(['"', '\\'], "_"));
+    let file = crate::uploads::open_completed(&app, &upload).await?.ok_or(AppError::NotFound)?;
+    let mut response = file.serve(&app, req.method(), req.headers()).await?;
+    let disposition = format!("inline; filename=\"{}\"", file.row.filename.replace(['"', '\\'], "_"));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    Ok(response.into_response())
+    Ok(response)
 }
 
 // ---------------------------------------------------------------------------------------
