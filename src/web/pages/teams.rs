@@ -123,7 +123,7 @@ pub async fn automatic(State(app): State<App>, ctx: Ctx, Path(slug): Path<String
         Some(b) => teams::form_automatically(&app, ctx.require_user()?, &slug, ctx.i18n(), b).await.map(|_| ()),
         None => Err(AppError::Infeasible(ctx.i18n().t("error.teams.bounds_numbers").to_owned())),
     };
-    answer(&app, &ctx, &slug, result, &min, &max, None, None).await
+    answer(&app, &ctx, &slug, result, (&min, &max), None, None).await
 }
 
 /// By hand: a team number for each learner (`t.{user id}`).
@@ -162,7 +162,7 @@ pub async fn by_hand(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>,
         None => Err(AppError::Infeasible(ctx.i18n().t("error.teams.bounds_numbers").to_owned())),
     };
     let number = page_number(&Some(get(&p, "page")));
-    answer(&app, &ctx, &slug, result, &min, &max, Some(typed), number).await
+    answer(&app, &ctx, &slug, result, (&min, &max), Some(typed), number).await
 }
 
 /// After a change: back to the page, or the page again with the refusal and what was typed.
@@ -171,8 +171,7 @@ async fn answer(
     ctx: &Ctx,
     slug: &str,
     result: AppResult<()>,
-    min: &str,
-    max: &str,
+    (min, max): (&str, &str),
     typed: Option<std::collections::HashMap<i64, String>>,
     number: Option<i64>,
 ) -> AppResult<Response> {
