@@ -110,7 +110,8 @@ async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<
     let best = crate::quizzes::best_scores(app, course.id, user.id).await?;
     let done = crate::store::exercises::done_count(&app.db, course.id, user.id).await?;
     let c = certificate::evaluate(&rules, &best, done.max(0) as u32);
-    let titles = quiz_titles(app, course.id).await?;
+    // Titles only to name what is missing (one query less for those who have it all).
+    let titles = if c.missing.is_empty() { Default::default() } else { quiz_titles(app, course.id).await? };
     let missing = c
         .missing
         .iter()
@@ -131,10 +132,15 @@ async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<
 /// Where the signed-in learner stands in the course.
 pub async fn standing(app: &App, user: &UserRow, slug: &str) -> AppResult<Standing> {
     let (course, access) = crate::courses::access(app, user, slug).await?;
+    standing_in(app, &course, access, user).await
+}
+
+/// The same in a course already read with what she is to it (her course page).
+pub async fn standing_in(app: &App, course: &CourseRow, access: Access, user: &UserRow) -> AppResult<Standing> {
     if access != Access::Learner {
         return Err(AppError::Forbidden);
     }
-    let (c, missing) = completion(app, &course, user).await?;
+    let (c, missing) = completion(app, course, user).await?;
     let certificate = store::of_learner(&app.db, course.id, user.id).await?;
     Ok(Standing { complete: c.complete, missing, certificate: certificate.as_ref().map(Certificate::from) })
 }
@@ -190,12 +196,26 @@ pub async fn verify(app: &App, code: &str) -> AppResult<Certificate> {
     Ok(Certificate::from(&row))
 }
 
-/// The certificates of a course and its rules, for its managers.
-pub async fn of_course(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseRow, Rules, Vec<Certificate>)> {
+/// Certificates listed on one page of the managers' list.
+pub const PAGE: i64 = 100;
+
+/// The certificates of a course, page `page` (`PAGE` a page, first issued first), and its
+/// rules, for its managers.
+pub async fn of_course(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+    page: Option<i64>,
+) -> AppResult<(CourseRow, Rules, Vec<Certificate>, crate::courses::Paging)> {
     let course = managed(app, user, slug).await?;
     let rules = rules_of(app, course.id).await?;
-    let list = store::of_course(&app.db, course.id).await?.iter().map(Certificate::from).collect();
-    Ok((course, rules, list))
+    let paging = crate::courses::Paging::new(page, PAGE, store::count_of_course(&app.db, course.id).await?);
+    let list = store::of_course(&app.db, course.id, paging.offset(), paging.per_page)
+        .await?
+        .iter()
+        .map(Certificate::from)
+        .collect();
+    Ok((course, rules, list, paging))
 }
 
 /// Revokes a certificate of the course, with the reason the public page will show.

@@ -334,8 +334,7 @@ fn module_item(c: &CourseRow, m: &ModuleRow, lessons: &[LessonHead], a: Access, 
 }
 
 async fn view_of(app: &App, c: CourseRow, a: Access) -> AppResult<CourseView> {
-    let modules = store::modules(&app.db, c.id).await?;
-    let lessons = store::lesson_heads(&app.db, c.id).await?;
+    let (modules, lessons) = store::outline(&app.db, c.id).await?;
     let now = Timestamp::now();
     let modules = modules.iter().map(|m| module_item(&c, m, &lessons, a, now)).collect();
     Ok(CourseView {
@@ -351,6 +350,49 @@ async fn view_of(app: &App, c: CourseRow, a: Access) -> AppResult<CourseView> {
 pub async fn outline(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseView> {
     let (c, a) = access(app, user, slug).await?;
     view_of(app, c, a).await
+}
+
+/// The same with the course as stored, for pages that read more of it (without looking
+/// the course up twice).
+pub async fn outline_and_course(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseRow, CourseView)> {
+    let (c, a) = access(app, user, slug).await?;
+    Ok((c.clone(), view_of(app, c, a).await?))
+}
+
+/// Whether a module of the course is open now (what `ModuleItem::open` says).
+pub fn module_open(c: &CourseRow, m: &ModuleRow) -> bool {
+    to_domain(m).is_open(&zone_of(c), Timestamp::now())
+}
+
+/// One page of a long list (learners, certificates): which rows it shows and how many
+/// there are, so that a manager's page never renders thousands of rows.
+#[derive(Clone, Copy, Debug, Serialize, utoipa::ToSchema)]
+pub struct Paging {
+    /// 1 for the first page.
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    /// Rows in the whole list.
+    pub total: i64,
+}
+
+impl Paging {
+    /// Page `page` (out of range: the nearest one) of `total` rows, `per_page` a page.
+    pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Paging {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        Paging { page: page.unwrap_or(1).clamp(1, pages), pages, per_page, total }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    /// Rank of the first and last rows shown, from 1 (0, 0 for an empty list).
+    pub fn shown(&self) -> (i64, i64) {
+        if self.total == 0 {
+            (0, 0)
+        } else {
+            (self.offset() + 1, (self.offset() + self.per_page).min(self.total))
+        }
+    }
 }
 
 /// One lesson with its neighbours among those the viewer may read.
@@ -1134,6 +1176,17 @@ mod tests {
         for bad in ["2016-10-3", "03/10/2016", "2016-02-30", "2016-10-03T00:00"] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn pages_of_a_long_list() {
+        let p = Paging::new(Some(3), 200, 10_000);
+        assert_eq!((p.page, p.pages, p.offset(), p.shown()), (3, 50, 400, (401, 600)));
+        let last = Paging::new(Some(99), 200, 10_001);
+        assert_eq!((last.page, last.pages, last.shown()), (51, 51, (10_001, 10_001)));
+        let empty = Paging::new(None, 200, 0);
+        assert_eq!((empty.page, empty.pages, empty.offset(), empty.shown()), (1, 1, 0, (0, 0)));
+        assert_eq!(Paging::new(Some(-4), 100, 30).page, 1);
     }
 
     #[test]

@@ -291,14 +291,7 @@ async fn owner(app: &App, course_id: i64, user: &UserRow, grouping: Grouping) ->
 }
 
 async fn names_of(app: &App, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // Ids are integers: the list is written into the query, not bound.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as(&format!("SELECT id, name FROM users WHERE id IN ({list})")).fetch_all(&app.db.pool).await?;
-    Ok(rows.into_iter().collect())
+    Ok(store::names(&app.db, ids).await?.into_iter().collect())
 }
 
 /// The learner's submission: the one her work is in, else her team's (a teammate may have

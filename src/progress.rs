@@ -20,6 +20,7 @@ use crate::exercises::{parsed, percent, PEER_SCALE};
 use crate::store::accounts::UserRow;
 use crate::store::courses::CourseRow;
 use crate::store::exercises::{self as store, ExerciseRow, WorkLine};
+use crate::store::teams::Which;
 
 /// A column of the board: one published exercise, in course order.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -177,26 +178,39 @@ async fn columns(app: &App, c: &CourseRow) -> AppResult<Vec<(Column, Week)>> {
         .collect())
 }
 
-/// Everything the board of the course needs; `only` narrows it to some learners.
+/// Everything the board of the course needs; `only` narrows it to some learners (one
+/// learner's own board, or the members of a piece of work whose signals change), read
+/// without going through the whole cohort.
 pub async fn course_data(app: &App, c: &CourseRow, only: Option<&[i64]>) -> AppResult<CourseData> {
     let keep = |u: i64| only.is_none_or(|o| o.contains(&u));
-    let mut learners: Vec<(i64, String)> = crate::store::teams::learners(&app.db, c.id)
-        .await?
-        .into_iter()
-        .filter(|l| keep(l.user_id))
-        .map(|l| (l.user_id, l.name))
-        .collect();
-    learners.dedup_by_key(|l| l.0);
+    let learners: Vec<(i64, String)> = match only {
+        None => {
+            let mut all: Vec<(i64, String)> = crate::store::teams::learners(&app.db, c.id, Which::All)
+                .await?
+                .into_iter()
+                .map(|l| (l.user_id, l.name))
+                .collect();
+            all.dedup_by_key(|l| l.0);
+            all
+        }
+        Some(ids) => store::names(&app.db, ids).await?,
+    };
     let work = match only {
         Some([one]) => store::work_of_learner(&app.db, c.id, *one).await?,
         _ => store::work_of_course(&app.db, c.id).await?.into_iter().filter(|w| keep(w.user_id)).collect(),
     };
+    let mut teams = crate::store::teams::members(&app.db, c.id).await?;
+    if only.is_some() {
+        // Only the teams of these learners: their teammates' ratings of them count.
+        let theirs: Vec<i64> = teams.iter().filter(|(_, u)| keep(*u)).map(|(n, _)| *n).collect();
+        teams.retain(|(n, _)| theirs.contains(n));
+    }
     Ok(CourseData {
         columns: columns(app, c).await?,
         learners,
-        teams: crate::store::teams::members(&app.db, c.id).await?,
+        teams,
         work,
-        ratings: store::ratings_of_course(&app.db, c.id).await?,
+        ratings: store::ratings_of_course(&app.db, c.id, only).await?,
     })
 }
 

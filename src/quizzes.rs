@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::courses::{self, may_read, Access, CourseView};
+use crate::courses::{self, may_read, Access, CourseSummary, CourseView};
 use crate::domain::quiz::{check_attempt, check_same_attempt, Answers, Graded, Kind, Quiz, QuizError};
 use crate::domain::quiz_text;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -273,22 +273,24 @@ fn view(q: &QuizRow, a: Access, attempts: &[AttemptRow]) -> QuizView {
 // Reading and taking a quiz
 
 /// The course, what the viewer is to it, and the quiz if she may see it: the rule of the
-/// module's lessons (`courses::may_read`: published, module open, enrolled).
-async fn readable(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(CourseView, QuizRow)> {
-    let v = courses::outline(app, user, slug).await?;
-    let c = courses::find(app, slug).await?;
+/// module's lessons (`courses::may_read`: published, module open, enrolled). Reads the
+/// course once and its modules only (not the whole outline): every quiz page and
+/// submission goes through here.
+async fn readable(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(CourseRow, Access, QuizRow)> {
+    let (c, access) = courses::access(app, user, slug).await?;
     let q = store::quiz(&app.db, c.id, id).await?.ok_or(AppError::NotFound)?;
-    let open = v.modules.iter().find(|m| m.id == q.module_id).map(|m| m.open).unwrap_or(false);
-    may_read(v.access, open, q.is_published()).map_err(|r| r.error())?;
-    Ok((v, q))
+    let modules = crate::store::courses::modules(&app.db, c.id).await?;
+    let open = modules.iter().find(|m| m.id == q.module_id).is_some_and(|m| courses::module_open(&c, m));
+    may_read(access, open, q.is_published()).map_err(|r| r.error())?;
+    Ok((c, access, q))
 }
 
 /// A quiz with the caller's attempts; the right answers only when she may see them.
-pub async fn get(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(CourseView, QuizView)> {
-    let (v, q) = readable(app, user, slug, id).await?;
+pub async fn get(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(CourseSummary, QuizView)> {
+    let (c, access, q) = readable(app, user, slug, id).await?;
     let attempts = store::attempts(&app.db, q.id, user.id).await?;
-    let view = view(&q, v.access, &attempts);
-    Ok((v, view))
+    let view = view(&q, access, &attempts);
+    Ok((CourseSummary::from(&c), view))
 }
 
 /// Only learners take quizzes: a manager or tutor previews them.
@@ -303,8 +305,8 @@ fn learner_only(a: Access) -> AppResult<()> {
 /// Starts an attempt, or returns the one in progress (`true` when a new one started).
 /// Refused with the reason once every attempt is used.
 pub async fn start(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(u32, bool)> {
-    let (v, q) = readable(app, user, slug, id).await?;
-    learner_only(v.access)?;
+    let (_, access, q) = readable(app, user, slug, id).await?;
+    learner_only(access)?;
     let quiz = definition(&q);
     let mut tx = app.db.begin().await?;
     let attempts = store::attempts_tx(&mut tx, q.id, user.id).await?;
@@ -333,8 +335,8 @@ pub async fn submit(
     number: u32,
     answers: &Answers,
 ) -> AppResult<Submitted> {
-    let (v, q) = readable(app, user, slug, id).await?;
-    learner_only(v.access)?;
+    let (_, access, q) = readable(app, user, slug, id).await?;
+    learner_only(access)?;
     let quiz = definition(&q);
     let graded = quiz.grade(answers).map_err(|e| {
         let question = match &e {
@@ -379,7 +381,7 @@ pub async fn submit(
     tx.commit().await?;
     tracing::info!(quiz = q.id, learner = user.id, number, score = graded.score_percent, "quiz attempt submitted");
     let attempts = store::attempts(&app.db, q.id, user.id).await?;
-    let quiz_view = view(&q, v.access, &attempts);
+    let quiz_view = view(&q, access, &attempts);
     let attempt = quiz_view
         .attempts
         .iter()

@@ -206,8 +206,11 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
     }
     tx.commit().await?;
 
-    let learners: Vec<i64> =
-        crate::store::teams::learners(&app.db, course.id).await?.iter().map(|l| l.user_id).collect();
+    let learners: Vec<i64> = crate::store::teams::learners(&app.db, course.id, crate::store::teams::Which::All)
+        .await?
+        .iter()
+        .map(|l| l.user_id)
+        .collect();
     let members = crate::store::teams::members(&app.db, course.id).await?;
     let mut teams: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
     for (n, u) in &members {

@@ -60,10 +60,23 @@ pub async fn of_learner(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result
         .await?)
 }
 
-pub async fn of_course(db: &Db, course_id: i64) -> anyhow::Result<Vec<CertificateRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM certificates WHERE course_id = $1 ORDER BY issued_at, id"))
+/// One page of a course's certificates, first issued first (an open course may have
+/// thousands: a manager's page shows them page by page).
+pub async fn of_course(db: &Db, course_id: i64, offset: i64, limit: i64) -> anyhow::Result<Vec<CertificateRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM certificates WHERE course_id = $1 ORDER BY issued_at, id LIMIT $2 OFFSET $3"
+    ))
+    .bind(course_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn count_of_course(db: &Db, course_id: i64) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE course_id = $1")
         .bind(course_id)
-        .fetch_all(&db.pool)
+        .fetch_one(&db.pool)
         .await?)
 }
 

@@ -232,6 +232,73 @@ pub async fn lesson_heads(db: &Db, course_id: i64) -> anyhow::Result<Vec<LessonH
     .await?)
 }
 
+/// A module with one of its lessons (none for a module without lessons): the outline of a
+/// course in one query, where `modules` and `lesson_heads` take two — every course, lesson
+/// and quiz page reads it (issue 6, open course at scale: queries per request are what
+/// bounds the pages' throughput).
+#[derive(FromRow)]
+struct OutlineRow {
+    id: i64,
+    course_id: i64,
+    position: i64,
+    title: String,
+    title_en: String,
+    summary: String,
+    summary_en: String,
+    opens_on: String,
+    opens_time: String,
+    lesson_id: Option<i64>,
+    lesson_position: Option<i64>,
+    lesson_kind: Option<String>,
+    lesson_title: Option<String>,
+    lesson_title_en: Option<String>,
+    lesson_status: Option<String>,
+}
+
+/// The modules of a course in order, and their lessons without bodies in course order:
+/// what `modules` and `lesson_heads` return, in one query.
+pub async fn outline(db: &Db, course_id: i64) -> anyhow::Result<(Vec<ModuleRow>, Vec<LessonHead>)> {
+    let rows: Vec<OutlineRow> = sqlx::query_as(
+        "SELECT m.id, m.course_id, m.position, m.title, m.title_en, m.summary, m.summary_en, m.opens_on, \
+         m.opens_time, l.id AS lesson_id, l.position AS lesson_position, l.kind AS lesson_kind, \
+         l.title AS lesson_title, l.title_en AS lesson_title_en, l.status AS lesson_status \
+         FROM course_modules m LEFT JOIN lessons l ON l.module_id = m.id WHERE m.course_id = $1 \
+         ORDER BY m.position, m.id, l.position, l.id",
+    )
+    .bind(course_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut modules: Vec<ModuleRow> = vec![];
+    let mut lessons = vec![];
+    for r in rows {
+        if modules.last().map(|m| m.id) != Some(r.id) {
+            modules.push(ModuleRow {
+                id: r.id,
+                course_id: r.course_id,
+                position: r.position,
+                title: r.title,
+                title_en: r.title_en,
+                summary: r.summary,
+                summary_en: r.summary_en,
+                opens_on: r.opens_on,
+                opens_time: r.opens_time,
+            });
+        }
+        if let Some(id) = r.lesson_id {
+            lessons.push(LessonHead {
+                id,
+                module_id: r.id,
+                position: r.lesson_position.unwrap_or_default(),
+                kind: r.lesson_kind.unwrap_or_default(),
+                title: r.lesson_title.unwrap_or_default(),
+                title_en: r.lesson_title_en.unwrap_or_default(),
+                status: r.lesson_status.unwrap_or_default(),
+            });
+        }
+    }
+    Ok((modules, lessons))
+}
+
 /// A lesson of this course.
 pub async fn lesson(db: &Db, course_id: i64, lesson_id: i64) -> anyhow::Result<Option<LessonRow>> {
     Ok(sqlx::query_as(

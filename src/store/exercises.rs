@@ -478,15 +478,38 @@ pub async fn ratings(db: &Db, exercise_id: i64) -> anyhow::Result<Vec<(i64, i64,
         .await?)
 }
 
-/// (exercise, rater, ratee, score) of every exercise of a course.
-pub async fn ratings_of_course(db: &Db, course_id: i64) -> anyhow::Result<Vec<(i64, i64, i64, i64)>> {
-    Ok(sqlx::query_as(
+/// (exercise, rater, ratee, score) of every exercise of a course; with `ratees`, only the
+/// ratings of those learners.
+pub async fn ratings_of_course(
+    db: &Db,
+    course_id: i64,
+    ratees: Option<&[i64]>,
+) -> anyhow::Result<Vec<(i64, i64, i64, i64)>> {
+    // Ids are integers: the list is written into the query, not bound.
+    let filter = match ratees {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".to_owned(),
+        Some(ids) => format!(" AND r.ratee_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+    };
+    Ok(sqlx::query_as(&format!(
         "SELECT r.exercise_id, r.rater_id, r.ratee_id, r.score FROM peer_ratings r \
-         JOIN exercises e ON e.id = r.exercise_id JOIN course_modules m ON m.id = e.module_id WHERE m.course_id = $1",
-    )
+         JOIN exercises e ON e.id = r.exercise_id JOIN course_modules m ON m.id = e.module_id \
+         WHERE m.course_id = $1{filter}"
+    ))
     .bind(course_id)
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// (id, name) of these people, by name.
+pub async fn names(db: &Db, ids: &[i64]) -> anyhow::Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    Ok(sqlx::query_as(&format!("SELECT id, name FROM users WHERE id IN ({list}) ORDER BY name, id"))
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 /// Replaces what `rater` said of her teammates on this exercise.

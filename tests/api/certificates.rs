@@ -158,3 +158,49 @@ async fn the_demo_certificate_shows_on_the_course_and_public_pages() {
         admin.get(app.url(&format!("/gestion/cours/{MOOC}/certificats"))).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Seynabou Sy Ndiaye") && html.contains("Révoquer"));
 }
+
+/// Thousands of certificates: the managers' list comes 100 a page, with the count.
+#[tokio::test]
+async fn the_managers_list_of_certificates_comes_page_by_page() {
+    let app = spawn_app_with(true).await;
+    let course: i64 = sqlx::query_scalar("SELECT id FROM courses WHERE slug = $1")
+        .bind(MOOC)
+        .fetch_one(&app.db().pool)
+        .await
+        .unwrap();
+    let before = app.count("SELECT COUNT(*) FROM certificates").await;
+    for (k, user) in app.enrol_learners(MOOC, 150).await.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO certificates (course_id, user_id, code, holder_name, course_title, programme_title, issued_at) \
+             VALUES ($1, $2, $3, $4, 'Initiation', 'TAP', $5)",
+        )
+        .bind(course)
+        .bind(user)
+        .bind(format!("CODE{k:04}"))
+        .bind(format!("Apprenant {k:04}"))
+        .bind(2_000_000_000 + k as i64)
+        .execute(&app.db().pool)
+        .await
+        .unwrap();
+    }
+    let total = before + 150;
+    let manager = app.demo_client("admin@cfi.demo").await;
+    let list = |q: &'static str| {
+        let manager = manager.clone();
+        let url = app.url(&format!("/api/v1/courses/{MOOC}/certificates{q}"));
+        async move { manager.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let first = list("").await;
+    assert_eq!(first["paging"], json!({"page": 1, "pages": 2, "per_page": 100, "total": total}));
+    assert_eq!(first["certificates"].as_array().unwrap().len(), 100);
+    let second = list("?page=2").await;
+    let holders: Vec<&str> =
+        second["certificates"].as_array().unwrap().iter().map(|c| c["holder"].as_str().unwrap()).collect();
+    assert_eq!(holders.len() as i64, total - 100);
+    assert_eq!(holders.last(), Some(&"Apprenant 0149"), "first issued first");
+    app.sign_in_demo("admin@cfi.demo").await;
+    let html = app.get(&format!("/gestion/cours/{MOOC}/certificats?page=2")).await.text().await.unwrap();
+    assert!(html.contains(&format!("Certificats 101 à {total} sur {total}")), "{html}");
+    assert!(html.contains("certificats?page=1") && !html.contains("certificats?page=3"));
+    assert_eq!(html.matches("/revoquer\"").count() as i64, total - 100);
+}

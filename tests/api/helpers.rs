@@ -140,6 +140,38 @@ impl TestApp {
         self.client.post(self.url(action)).form(&form).send().await.unwrap()
     }
 
+    /// Enrols `n` new learners (accounts written straight into the database, without a
+    /// password one could sign in with) in the open course `slug`; their ids.
+    pub async fn enrol_learners(&self, slug: &str, n: usize) -> Vec<i64> {
+        let pool = &self.db().pool;
+        let course: i64 =
+            sqlx::query_scalar("SELECT id FROM courses WHERE slug = $1").bind(slug).fetch_one(pool).await.unwrap();
+        let mut ids = vec![];
+        for k in 0..n {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (email, name, password_hash, created_at, updated_at, country, gender) \
+                 VALUES ($1, $2, '-', 0, 0, $3, $4) RETURNING id",
+            )
+            .bind(format!("apprenant{k:04}@example.org"))
+            .bind(format!("Apprenant {k:04}"))
+            .bind(["SN", "CI", "ML", "TN"][k % 4])
+            .bind(["female", "male"][k % 2])
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "INSERT INTO course_enrolments (course_id, user_id, role, enrolled_at) VALUES ($1, $2, 'learner', 0)",
+            )
+            .bind(course)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+        ids
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.db().pool).await.unwrap()
     }

@@ -110,3 +110,65 @@ async fn the_teams_page_forms_and_edits_teams() {
     let html = tutor.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Équipe 6") && !html.contains("Former les équipes"));
 }
+
+/// An open course of hundreds: its learners are listed 200 a page, with the counts, on the
+/// API and on the page; the teams shown are those of the page's learners; a page's form
+/// changes that page's learners only.
+#[tokio::test]
+async fn an_open_course_lists_its_learners_page_by_page() {
+    const MOOC: &str = "initiation-au-journalisme-mobile";
+    let app = spawn_app_with(true).await;
+    let before = app
+        .count(
+            "SELECT COUNT(*) FROM course_enrolments e JOIN courses c ON c.id = e.course_id \
+         WHERE c.slug = 'initiation-au-journalisme-mobile' AND e.role = 'learner'",
+        )
+        .await;
+    app.enrol_learners(MOOC, 450).await;
+    let total = before + 450;
+    let manager = app.demo_client("admin@cfi.demo").await;
+    let url = |p: &str| app.url(&format!("/api/v1/courses/{MOOC}/teams{p}"));
+    let first: Value = manager.get(url("")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(first["paging"], json!({"page": 1, "pages": 3, "per_page": 200, "total": total}));
+    assert_eq!((first["placed"].as_i64(), first["team_count"].as_i64()), (Some(0), Some(0)));
+    let names: Vec<&str> = first["learners"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 200);
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name");
+    let last: Value = manager.get(url("?page=3")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(last["learners"].as_array().unwrap().len() as i64, total - 400);
+    let beyond: Value = manager.get(url("?page=99")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(beyond["paging"]["page"], 3, "the last page");
+    assert_eq!(manager.get(url("?page=deux")).send().await.unwrap().status(), 400);
+
+    let r = manager.post(url("/automatic")).json(&json!({"min": 3, "max": 5})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let second: Value = manager.get(url("?page=2")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(second["placed"].as_i64(), Some(total));
+    let on_page: BTreeSet<i64> =
+        second["learners"].as_array().unwrap().iter().map(|l| l["user_id"].as_i64().unwrap()).collect();
+    for t in second["teams"].as_array().unwrap() {
+        assert!(t["members"].as_array().unwrap().iter().any(|m| on_page.contains(&m["user_id"].as_i64().unwrap())));
+    }
+
+    // The page: 200 learners, the counts, the pager; its form keeps the other pages' teams.
+    app.sign_in_demo("admin@cfi.demo").await;
+    let page = format!("/gestion/cours/{MOOC}/equipes");
+    let html = app.get(&format!("{page}?page=2")).await.text().await.unwrap();
+    assert!(html.contains(&format!("Apprenants 201 à 400 sur {total}")), "{html}");
+    assert!(html.contains("?page=3") && html.contains("?page=1"));
+    assert_eq!(html.matches("name=\"t.").count(), 200);
+    let numbers: Vec<(String, String)> = second["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (format!("t.{}", l["user_id"]), l["team"].to_string()))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = numbers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    fields.extend([("min", "3"), ("max", "5"), ("page", "2")]);
+    let r = app.post_form(&format!("{page}?page=2"), &page, &fields).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(crate::helpers::header(r.headers(), "location"), format!("{page}?fait=1&page=2"));
+    let after: Value = manager.get(url("?page=2")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(after["placed"].as_i64(), Some(total), "nobody else lost a team");
+    assert_eq!(after["learners"], second["learners"]);
+}

@@ -1,14 +1,15 @@
 //! Certificates through the API.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorBody;
 use crate::app::App;
 use crate::certificates::{self, Certificate, RulesInput, Standing};
+use crate::courses::Paging;
 use crate::error::AppResult;
 use crate::web::context::Ctx;
 use crate::web::extract::ApiJson;
@@ -40,11 +41,32 @@ pub async fn claim(
     Ok((StatusCode::CREATED, Json(certificates::claim(&app, ctx.require_user()?, &slug).await?)))
 }
 
-/// The course's certificates (managers).
-#[utoipa::path(get, path = "/api/v1/courses/{slug}/certificates", tag = "courses", params(("slug" = String, Path)),
-    security(("session" = []), ("token" = [])), responses((status = 200, body = Vec<Certificate>), (status = 403, body = ErrorBody)))]
-pub async fn list(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Vec<Certificate>>> {
-    Ok(Json(certificates::of_course(&app, ctx.require_user()?, &slug).await?.2))
+/// One page of a course's certificates.
+#[derive(Serialize, ToSchema)]
+pub struct CertificateList {
+    /// First issued first, 100 a page.
+    pub certificates: Vec<Certificate>,
+    /// Which page this is, and how many certificates the course has issued in all.
+    pub paging: Paging,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1 (default) for the first page.
+    pub page: Option<i64>,
+}
+
+/// The course's certificates, page by page (managers).
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/certificates", tag = "courses", params(("slug" = String, Path), PageQuery),
+    security(("session" = []), ("token" = [])), responses((status = 200, body = CertificateList), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Json<CertificateList>> {
+    let (_, _, certificates, paging) = certificates::of_course(&app, ctx.require_user()?, &slug, q.page).await?;
+    Ok(Json(CertificateList { certificates, paging }))
 }
 
 /// Set the course's rules (the minimum score at every quiz).

@@ -1,12 +1,13 @@
 //! Teams of a course through the API.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::ErrorBody;
 use crate::app::App;
+use crate::courses::Paging;
 use crate::error::AppResult;
 use crate::teams::{self, Bounds, Learner, Team};
 use crate::web::context::Ctx;
@@ -14,17 +15,40 @@ use crate::web::extract::ApiJson;
 
 #[derive(Serialize, ToSchema)]
 pub struct Teams {
+    /// The teams of the learners listed, whole (every team when they fit on one page).
     pub teams: Vec<Team>,
-    /// Every learner, with her team (none: not placed yet).
+    /// One page of learners by name (200 a page), with her team (none: not placed yet).
     pub learners: Vec<Learner>,
+    /// Which page this is, and how many learners the course has in all.
+    pub paging: Paging,
+    /// Learners in a team, and teams, in the whole course.
+    pub placed: i64,
+    pub team_count: i64,
 }
 
-/// The teams of a course and its learners (managers and tutors).
-#[utoipa::path(get, path = "/api/v1/courses/{slug}/teams", tag = "courses", params(("slug" = String, Path)),
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1 (default) for the first page.
+    pub page: Option<i64>,
+}
+
+/// The teams of a course and its learners, page by page (managers and tutors).
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/teams", tag = "courses", params(("slug" = String, Path), PageQuery),
     security(("session" = []), ("token" = [])), responses((status = 200, body = Teams), (status = 403, body = ErrorBody)))]
-pub async fn list(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Json<Teams>> {
-    let (_, teams, learners) = teams::overview(&app, ctx.require_user()?, &slug).await?;
-    Ok(Json(Teams { teams, learners }))
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Json<Teams>> {
+    let o = teams::overview(&app, ctx.require_user()?, &slug, q.page).await?;
+    Ok(Json(Teams {
+        teams: o.teams,
+        learners: o.learners,
+        paging: o.paging,
+        placed: o.placed,
+        team_count: o.team_count,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

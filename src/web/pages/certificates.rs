@@ -129,24 +129,39 @@ struct ManagePage {
     course_title: String,
     rules: Rules,
     certificates: Vec<Certificate>,
+    /// Which certificates this page lists, out of how many (`certificates::PAGE` a page).
+    paging: crate::courses::Paging,
     form: FormState,
     message: Option<String>,
+}
+
+impl ManagePage {
+    /// "Certificats 101 à 200 sur 1583".
+    fn shown(&self) -> String {
+        let (first, last) = self.paging.shown();
+        let n = |x: i64| x.to_string();
+        self.page
+            .i
+            .tf("certificate.shown", &[("first", &n(first)), ("last", &n(last)), ("total", &n(self.paging.total))])
+    }
 }
 
 #[derive(Deserialize, Default)]
 pub struct Done {
     fait: Option<u8>,
+    page: Option<String>,
 }
 
-async fn manage_page(app: &App, ctx: &Ctx, slug: &str) -> AppResult<ManagePage> {
+async fn manage_page(app: &App, ctx: &Ctx, slug: &str, page: Option<i64>) -> AppResult<ManagePage> {
     let i = ctx.i18n();
-    let (course, rules, certificates) = certificates::of_course(app, ctx.require_user()?, slug).await?;
+    let (course, rules, certificates, paging) = certificates::of_course(app, ctx.require_user()?, slug, page).await?;
     Ok(ManagePage {
         page: PageCtx::new(ctx, &i.tf1("certificate.manage_title", "course", &course.title)),
         slug: course.slug,
         course_title: course.title,
         rules,
         certificates,
+        paging,
         form: FormState::default(),
         message: None,
     })
@@ -159,7 +174,8 @@ pub async fn manage(
     Path(slug): Path<String>,
     Query(d): Query<Done>,
 ) -> AppResult<Response> {
-    let mut p = manage_page(&app, &ctx, &slug).await?;
+    let page = d.page.as_deref().and_then(|p| p.trim().parse().ok());
+    let mut p = manage_page(&app, &ctx, &slug, page).await?;
     p.message = d.fait.map(|_| ctx.i18n().t("certificate.saved").to_owned());
     Ok(html(StatusCode::OK, p))
 }
@@ -197,7 +213,7 @@ async fn after(app: &App, ctx: &Ctx, slug: &str, result: AppResult<()>) -> AppRe
     match result {
         Ok(()) => Ok(see_other(&format!("/gestion/cours/{slug}/certificats?fait=1"))),
         Err(e @ AppError::Invalid(_)) => {
-            let mut p = manage_page(app, ctx, slug).await?;
+            let mut p = manage_page(app, ctx, slug, None).await?;
             p.form = FormState::from_error(ctx.i18n(), &e);
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, p))
         }

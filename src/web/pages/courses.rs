@@ -165,13 +165,17 @@ fn module_lines(
 pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let user = ctx.require_user()?;
     let i = ctx.i18n();
-    let v = courses::outline(&app, user, &slug).await?;
-    let c = courses::find(&app, &slug).await?;
+    // The course is read once and handed to the parts of the page (the team and the
+    // standing used to read it again each: queries per page bound the throughput).
+    let (c, v) = courses::outline_and_course(&app, user, &slug).await?;
     let quizzes = crate::quizzes::items(&app, user, &c, &v).await?;
     let exercises = crate::exercises::items(&app, user, &c, &v).await?;
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
     let (team, certificate) = if v.access == Access::Learner {
-        (crate::teams::mine(&app, user, &slug).await?, Some(crate::certificates::standing(&app, user, &slug).await?))
+        (
+            crate::teams::mine_in(&app, &c, user).await?,
+            Some(crate::certificates::standing_in(&app, &c, v.access, user).await?),
+        )
     } else {
         (None, None)
     };

@@ -69,13 +69,11 @@ impl ManagePage {
 async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppError)>) -> AppResult<ManagePage> {
     let i = ctx.i18n();
     let user = ctx.require_user()?;
-    let v = courses::outline(app, user, slug).await?;
-    if v.access != courses::Access::Manager {
+    let (c, access) = courses::access(app, user, slug).await?;
+    if access != courses::Access::Manager {
         return Err(AppError::Forbidden);
     }
-    let c = courses::find(app, slug).await?;
-    let rows = store::modules(&app.db, c.id).await?;
-    let lessons = store::lesson_heads(&app.db, c.id).await?;
+    let (rows, lessons) = store::outline(&app.db, c.id).await?;
     let quizzes = crate::store::quizzes::of_course(&app.db, c.id).await?;
     let exercises = crate::store::exercises::of_course(&app.db, c.id).await?;
     let mut modules: Vec<ModuleBox> = rows

@@ -196,9 +196,9 @@ pub async fn show(
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
     let (c, v) = quizzes::get(&app, user, &slug, id).await?;
-    let title = localised(ctx.locale, &c.summary.title, &c.summary.title_en).to_owned();
+    let title = localised(ctx.locale, &c.title, &c.title_en).to_owned();
     let attempt = q.tentative.and_then(|t| t.parse().ok());
-    Ok(html(StatusCode::OK, quiz_page(&ctx, title, &c.summary.slug, &v, attempt, &Answers::new())))
+    Ok(html(StatusCode::OK, quiz_page(&ctx, title, &c.slug, &v, attempt, &Answers::new())))
 }
 
 /// The answers of a posted form, for the questions of this quiz only (the CSRF token and
@@ -237,8 +237,8 @@ pub async fn submit(
         Err(e @ (AppError::Answers(_) | AppError::Conflict { .. })) => {
             // The form again with what was ticked, and why it was not graded.
             let (_, v) = quizzes::get(&app, user, &slug, id).await?;
-            let title = localised(ctx.locale, &c.summary.title, &c.summary.title_en).to_owned();
-            let mut page = quiz_page(&ctx, title, &c.summary.slug, &v, None, &answers);
+            let title = localised(ctx.locale, &c.title, &c.title_en).to_owned();
+            let mut page = quiz_page(&ctx, title, &c.slug, &v, None, &answers);
             page.form = FormState::from_error(ctx.i18n(), &e);
             if let AppError::Answers(m) = &e {
                 if let Some(k) = m.values().next() {

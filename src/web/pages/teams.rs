@@ -29,6 +29,28 @@ struct TeamsPage {
     refusal: Option<String>,
     message: Option<String>,
     can_edit: bool,
+    /// Which learners this page lists, out of how many (a page of `teams::PAGE`).
+    paging: crate::courses::Paging,
+    placed: i64,
+    team_count: i64,
+}
+
+impl TeamsPage {
+    /// "Apprenants 201 à 400 sur 10000 · 9800 dans une équipe · 2450 équipe(s)".
+    fn shown(&self) -> String {
+        let (first, last) = self.paging.shown();
+        let n = |x: i64| x.to_string();
+        self.page.i.tf(
+            "teams.shown",
+            &[
+                ("first", &n(first)),
+                ("last", &n(last)),
+                ("total", &n(self.paging.total)),
+                ("placed", &n(self.placed)),
+                ("teams", &n(self.team_count)),
+            ],
+        )
+    }
 }
 
 impl TeamsPage {
@@ -43,19 +65,29 @@ impl TeamsPage {
 #[derive(Deserialize, Default)]
 pub struct Done {
     fait: Option<u8>,
+    page: Option<String>,
 }
 
-async fn page(app: &App, ctx: &Ctx, slug: &str) -> AppResult<TeamsPage> {
+/// `?page=N` (what does not read as a number: the first page).
+fn page_number(p: &Option<String>) -> Option<i64> {
+    p.as_deref().and_then(|p| p.trim().parse().ok())
+}
+
+async fn page(app: &App, ctx: &Ctx, slug: &str, number: Option<i64>) -> AppResult<TeamsPage> {
     let i = ctx.i18n();
     let user = ctx.require_user()?;
-    let (course, teams, learners) = teams::overview(app, user, slug).await?;
+    let o = teams::overview(app, user, slug, number).await?;
     let (_, access) = crate::courses::access(app, user, slug).await?;
     Ok(TeamsPage {
-        page: PageCtx::new(ctx, &i.tf1("teams.title", "course", &course.title)),
-        slug: course.slug,
-        course_title: course.title,
-        teams,
-        learners: learners
+        page: PageCtx::new(ctx, &i.tf1("teams.title", "course", &o.course.title)),
+        slug: o.course.slug,
+        course_title: o.course.title,
+        teams: o.teams,
+        paging: o.paging,
+        placed: o.placed,
+        team_count: o.team_count,
+        learners: o
+            .learners
             .into_iter()
             .map(|l| (l.team.map(|t| t.to_string()).unwrap_or_default(), l))
             .map(|(t, l)| (l, t))
@@ -74,7 +106,7 @@ pub async fn show(
     Path(slug): Path<String>,
     Query(d): Query<Done>,
 ) -> AppResult<Response> {
-    let mut p = page(&app, &ctx, &slug).await?;
+    let mut p = page(&app, &ctx, &slug, page_number(&d.page)).await?;
     p.message = d.fait.map(|_| ctx.i18n().t("teams.saved").to_owned());
     Ok(html(StatusCode::OK, p))
 }
@@ -91,7 +123,7 @@ pub async fn automatic(State(app): State<App>, ctx: Ctx, Path(slug): Path<String
         Some(b) => teams::form_automatically(&app, ctx.require_user()?, &slug, ctx.i18n(), b).await.map(|_| ()),
         None => Err(AppError::Infeasible(ctx.i18n().t("error.teams.bounds_numbers").to_owned())),
     };
-    answer(&app, &ctx, &slug, result, &min, &max, None).await
+    answer(&app, &ctx, &slug, result, (&min, &max), None, None).await
 }
 
 /// By hand: a team number for each learner (`t.{user id}`).
@@ -112,6 +144,15 @@ pub async fn by_hand(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>,
             },
         }
     }
+    // The form holds one page of learners: the others keep the team they are in.
+    if !typed.is_empty() {
+        let course = crate::courses::find(&app, &slug).await?;
+        for (number, user) in crate::store::teams::members(&app.db, course.id).await? {
+            if !typed.contains_key(&user) {
+                numbers.entry(u32::try_from(number).unwrap_or(u32::MAX)).or_default().push(user);
+            }
+        }
+    }
     let result = match bounds(&min, &max) {
         Some(_) if unreadable => Err(AppError::Infeasible(ctx.i18n().t("error.teams.number").to_owned())),
         Some(b) => {
@@ -120,7 +161,8 @@ pub async fn by_hand(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>,
         }
         None => Err(AppError::Infeasible(ctx.i18n().t("error.teams.bounds_numbers").to_owned())),
     };
-    answer(&app, &ctx, &slug, result, &min, &max, Some(typed)).await
+    let number = page_number(&Some(get(&p, "page")));
+    answer(&app, &ctx, &slug, result, (&min, &max), Some(typed), number).await
 }
 
 /// After a change: back to the page, or the page again with the refusal and what was typed.
@@ -129,14 +171,17 @@ async fn answer(
     ctx: &Ctx,
     slug: &str,
     result: AppResult<()>,
-    min: &str,
-    max: &str,
+    (min, max): (&str, &str),
     typed: Option<std::collections::HashMap<i64, String>>,
+    number: Option<i64>,
 ) -> AppResult<Response> {
     match result {
-        Ok(()) => Ok(see_other(&format!("/gestion/cours/{slug}/equipes?fait=1"))),
+        Ok(()) => Ok(see_other(&match number {
+            Some(n) if n > 1 => format!("/gestion/cours/{slug}/equipes?fait=1&page={n}"),
+            _ => format!("/gestion/cours/{slug}/equipes?fait=1"),
+        })),
         Err(AppError::Infeasible(text)) => {
-            let mut p = page(app, ctx, slug).await?;
+            let mut p = page(app, ctx, slug, number).await?;
             p.refusal = Some(text);
             p.min = min.to_owned();
             p.max = max.to_owned();
