@@ -317,6 +317,47 @@ pub async fn export_data(app: &App, user: &UserRow) -> AppResult<serde_json::Val
         "roles": memberships.into_iter().map(|(p, _, r)| serde_json::json!({"programme": p, "role": r})).collect::<Vec<_>>(),
         "api_tokens": tokens.into_iter().map(|t| serde_json::json!({"name": t.name, "created_at": t.created_at, "last_used_at": t.last_used_at})).collect::<Vec<_>>(),
         "applications": applications,
+        "course_work": course_work(app, user).await?,
+        "uploads": crate::store::uploads::all_of(&app.db, user.id).await?.into_iter().map(|u| serde_json::json!({
+            "id": u.id, "name": u.filename, "size": u.upload_length, "type": u.detected_type,
+            "created_at": u.created_at, "completed_at": u.completed_at,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Her work on course exercises (alone or with her team), its released grades and the
+/// ratings she gave her teammates.
+async fn course_work(app: &App, user: &UserRow) -> AppResult<serde_json::Value> {
+    /// (course, exercise, state, sent_at, late, work, score, comment, released)
+    type WorkRow = (String, String, String, Option<i64>, i64, String, Option<i64>, Option<String>, Option<i64>);
+    let work: Vec<WorkRow> = sqlx::query_as(
+        "SELECT c.slug, e.title, s.state, s.sent_at, s.late, s.work, g.score_milli, g.comment, g.released_at \
+         FROM submissions s JOIN submission_members sm ON sm.submission_id = s.id JOIN exercises e ON e.id = s.exercise_id \
+         JOIN course_modules m ON m.id = e.module_id JOIN courses c ON c.id = m.course_id \
+         LEFT JOIN submission_grades g ON g.submission_id = s.id WHERE sm.user_id = $1 ORDER BY s.id",
+    )
+    .bind(user.id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    let ratings: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT e.title, u.name, r.score FROM peer_ratings r JOIN exercises e ON e.id = r.exercise_id \
+         JOIN users u ON u.id = r.ratee_id WHERE r.rater_id = $1 ORDER BY r.exercise_id, u.name",
+    )
+    .bind(user.id)
+    .fetch_all(&app.db.pool)
+    .await?;
+    Ok(serde_json::json!({
+        "submissions": work.into_iter().map(|(course, exercise, state, sent_at, late, w, score, comment, released)| {
+            let released = released.is_some();
+            serde_json::json!({
+                "course": course, "exercise": exercise, "state": state, "sent_at": sent_at, "late": late == 1,
+                "work": serde_json::from_str::<serde_json::Value>(&w).unwrap_or_default(),
+                "grade": released.then(|| serde_json::json!({"score": score.map(|m| m as f64 / 1000.0), "comment": comment})),
+            })
+        }).collect::<Vec<_>>(),
+        "peer_ratings_given": ratings.into_iter().map(|(exercise, teammate, score)| serde_json::json!({
+            "exercise": exercise, "teammate": teammate, "score": score,
+        })).collect::<Vec<_>>(),
     }))
 }
 
@@ -391,6 +432,12 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
         .bind(user.id)
         .execute(&mut *tx)
         .await?;
+    // Drafts of her own course work go; work sent stays with the course, under the
+    // anonymous shell (a team's work is also her teammates').
+    sqlx::query("DELETE FROM submissions WHERE owner = $1 AND state = 'draft'")
+        .bind(format!("u{}", user.id))
+        .execute(&mut *tx)
+        .await?;
     for table in ["sessions", "api_tokens", "account_tokens", "programme_members"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user.id).execute(&mut *tx).await?;
     }
@@ -406,8 +453,8 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
     .await?;
     tx.commit().await?;
     crate::attachments::remove_files(app, &files_gone).await;
-    // Unfinished uploads are like drafts: they go with the account.
-    crate::uploads::forget_unfinished(app, user.id).await?;
+    // Her uploads go with the account, finished ones included (videos of her, her files).
+    crate::uploads::forget_all(app, user.id).await?;
     tracing::info!(user_id = user.id, "account deleted and anonymised");
     Ok(())
 }

@@ -534,12 +534,14 @@ async fn sha256_of(path: PathBuf) -> std::io::Result<String> {
     .map_err(std::io::Error::other)?
 }
 
-/// Removes unfinished uploads of a person (her account is being deleted).
-pub async fn forget_unfinished(app: &App, user_id: i64) -> anyhow::Result<()> {
-    for id in store::unfinished_of(&app.db, user_id).await? {
-        let _turn = app.uploads.take_turn(&id).await;
-        store::delete(&app.db, &id).await?;
-        remove_files(app, &id).await;
+/// Every upload of a person, finished or not, with its bytes: what goes with a deleted
+/// account. Work that named a finished file keeps its text; the file is gone
+/// (`submissions.upload_id` becomes NULL): a pitch video is her face and voice.
+pub async fn forget_all(app: &App, user_id: i64) -> anyhow::Result<()> {
+    for u in store::all_of(&app.db, user_id).await? {
+        let _turn = app.uploads.take_turn(&u.id).await;
+        store::delete(&app.db, &u.id).await?;
+        remove_files(app, &u.id).await;
     }
     Ok(())
 }

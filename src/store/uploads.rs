@@ -157,8 +157,9 @@ pub async fn existing(db: &Db, ids: &[String]) -> anyhow::Result<Vec<String>> {
 }
 
 /// The unfinished uploads of a person (deleted with her account).
-pub async fn unfinished_of(db: &Db, user_id: i64) -> anyhow::Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT id FROM uploads WHERE user_id = $1 AND completed_at IS NULL")
+/// Every upload of a person, finished or not.
+pub async fn all_of(db: &Db, user_id: i64) -> anyhow::Result<Vec<UploadRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM uploads WHERE user_id = $1 ORDER BY created_at, id"))
         .bind(user_id)
         .fetch_all(&db.pool)
         .await?)

@@ -517,3 +517,40 @@ async fn managers_write_exercises_field_by_field_and_lock_how_they_are_done_once
     let r = me.get(app.url(&format!("/gestion/cours/{COURSE}/exercices/{week1}"))).send().await.unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn her_course_work_is_in_her_export_and_her_files_go_with_her_account() {
+    let app = spawn_app_with(true).await;
+    let manager = app.demo_client(MANAGER).await;
+    let video = add(&app, &manager, 4, 48, json!({"answer": "video"})).await;
+    let text = add(&app, &manager, 4, 49, json!({})).await;
+    let (email, id) = &learners(&app).await[4];
+    let me = app.demo_client(email).await;
+    let pitch = upload(&app, &me, "pitch.mp4", mp4(30_000)).await;
+    assert_eq!(send(&app, &me, video, json!({"upload": pitch}), true).await.0, 200);
+    assert_eq!(send(&app, &me, text, json!({"text": "Brouillon privé"}), false).await.0, 200);
+
+    let (s, export) = json_of(me.get(app.url("/api/v1/me/data")).send().await.unwrap()).await;
+    assert_eq!(s, 200, "{export}");
+    let work = export["course_work"]["submissions"].as_array().unwrap();
+    assert!(work.iter().any(|w| w["work"]["upload"] == pitch.as_str()), "{export}");
+    assert!(work.iter().any(|w| w["work"]["text"] == "Brouillon privé"));
+    assert!(!export["course_work"]["peer_ratings_given"].as_array().unwrap().is_empty(), "the demo's ratings");
+    assert!(export["uploads"].as_array().unwrap().iter().any(|u| u["name"] == "pitch.mp4"), "{export}");
+
+    let r =
+        me.post(app.url("/api/v1/me/delete")).json(&json!({"password": tremplin::demo::DEMO_PASSWORD})).send().await;
+    assert_eq!(r.unwrap().status(), 204);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM uploads WHERE user_id = {id}")).await, 0, "every upload of hers");
+    assert!(!app.data_dir.join("uploads").join(&pitch).exists(), "the video's bytes are gone");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM submissions WHERE exercise_id = {text}")).await,
+        0,
+        "her draft"
+    );
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM submissions WHERE exercise_id = {video} AND upload_id IS NULL")).await,
+        1,
+        "the sent work stays with the course, without the file"
+    );
+}
