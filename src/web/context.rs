@@ -242,10 +242,14 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
     resp
 }
 
-/// Carries the `Set-Cookie` headers of the original response over to the rendered one.
+/// Carries the `Set-Cookie` headers of the original response over to the rendered one, and
+/// the `Content-Range` of a 416 (it tells the client the file's length).
 fn keep_cookies(original: Response, mut rendered: Response) -> Response {
     for v in original.headers().get_all(header::SET_COOKIE) {
         rendered.headers_mut().append(header::SET_COOKIE, v.clone());
+    }
+    if let Some(range) = original.headers().get(header::CONTENT_RANGE) {
+        rendered.headers_mut().insert(header::CONTENT_RANGE, range.clone());
     }
     rendered
 }

@@ -295,6 +295,24 @@ async fn files_are_checked_by_type_and_size_and_videos_play_with_ranges() {
     assert_eq!(r.status(), 206);
     assert_eq!(r.headers()["content-type"], "video/mp4");
     assert_eq!(r.bytes().await.unwrap().len(), 100);
+    // Whole, it is not compressed (it already is, and ranges must match its bytes); past
+    // its end, a 416 tells its length.
+    let r = me
+        .get(app.url(&format!("/cours/{COURSE}/exercices/{video}/fichier")))
+        .header("Accept-Encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("content-encoding").is_none(), "{:?}", r.headers());
+    let r = me
+        .get(app.url(&format!("/cours/{COURSE}/exercices/{video}/fichier")))
+        .header("Range", "bytes=900000-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 416);
+    assert_eq!(r.headers()["content-range"], "bytes */200000");
 }
 
 #[tokio::test]
@@ -541,7 +559,11 @@ async fn her_course_work_is_in_her_export_and_her_files_go_with_her_account() {
     let r =
         me.post(app.url("/api/v1/me/delete")).json(&json!({"password": tremplin::demo::DEMO_PASSWORD})).send().await;
     assert_eq!(r.unwrap().status(), 204);
-    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM uploads WHERE user_id = {id}")).await, 0, "every upload of hers");
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM uploads WHERE user_id = {id}")).await,
+        0,
+        "every upload of hers"
+    );
     assert!(!app.data_dir.join("uploads").join(&pitch).exists(), "the video's bytes are gone");
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM submissions WHERE exercise_id = {text}")).await,
