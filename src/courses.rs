@@ -457,6 +457,57 @@ pub async fn lesson_for_edit(
     Ok((c, l))
 }
 
+/// A tutor of a course.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Tutor {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// The course's tutors (managers).
+pub async fn tutors(app: &App, user: &UserRow, slug: &str) -> AppResult<Vec<Tutor>> {
+    let c = managed(app, user, slug).await?;
+    Ok(store::tutors(&app.db, c.id)
+        .await?
+        .into_iter()
+        .map(|(user_id, name, email)| Tutor { user_id, name, email })
+        .collect())
+}
+
+/// Makes someone with an account a tutor of the course: she reads everything, drafts
+/// included, grades the work and sees the boards. Someone who follows the course as a
+/// learner cannot grade it (409).
+pub async fn add_tutor(app: &App, user: &UserRow, slug: &str, email: &str) -> AppResult<Tutor> {
+    let c = managed(app, user, slug).await?;
+    let address =
+        crate::domain::email::Email::parse(email).map_err(|_| AppError::field("email", "error.email.invalid"))?;
+    let who = crate::store::accounts::find_by_email(&app.db, &address)
+        .await?
+        .ok_or(AppError::field("email", "error.tutor.no_account"))?;
+    if store::is_participant(&app.db, c.phase_id, who.id).await?
+        || store::enrolment(&app.db, c.id, who.id).await?.as_deref() == Some("learner")
+    {
+        return Err(AppError::Conflict { field: "email", key: "error.tutor.is_learner" });
+    }
+    let mut tx = app.db.begin().await?;
+    store::enrol(&mut tx, c.id, who.id, "tutor").await?;
+    tx.commit().await?;
+    tracing::info!(course = c.id, tutor = who.id, by = user.id, "tutor added");
+    Ok(Tutor { user_id: who.id, name: who.name, email: who.email })
+}
+
+/// Ends someone's tutoring of the course (the grades she gave stay).
+pub async fn remove_tutor(app: &App, user: &UserRow, slug: &str, tutor: i64) -> AppResult<()> {
+    let c = managed(app, user, slug).await?;
+    let mut tx = app.db.begin().await?;
+    if !store::remove_tutor(&mut tx, c.id, tutor).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// "My courses": those the person follows, tutors or manages.
 pub async fn mine(app: &App, user: &UserRow) -> AppResult<Vec<CourseRow>> {
     Ok(store::mine(&app.db, user.id).await?)

@@ -470,6 +470,27 @@ pub async fn enrol(tx: &mut Tx, course_id: i64, user_id: i64, role: &str) -> any
     Ok(done.rows_affected() == 1)
 }
 
+/// The course's tutors: (user id, name, e-mail), by name.
+pub async fn tutors(db: &Db, course_id: i64) -> anyhow::Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.name, u.email FROM course_enrolments e JOIN users u ON u.id = e.user_id \
+         WHERE e.course_id = $1 AND e.role = 'tutor' ORDER BY u.name, u.id",
+    )
+    .bind(course_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Ends someone's tutoring of a course; `false` when she was not a tutor.
+pub async fn remove_tutor(tx: &mut Tx, course_id: i64, user_id: i64) -> anyhow::Result<bool> {
+    let done = sqlx::query("DELETE FROM course_enrolments WHERE course_id = $1 AND user_id = $2 AND role = 'tutor'")
+        .bind(course_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn is_participant(db: &Db, phase_id: i64, user_id: i64) -> anyhow::Result<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM phase_participants WHERE phase_id = $1 AND user_id = $2")
         .bind(phase_id)

@@ -576,3 +576,37 @@ async fn her_course_work_is_in_her_export_and_her_files_go_with_her_account() {
         "the sent work stays with the course, without the file"
     );
 }
+
+#[tokio::test]
+async fn managers_add_and_remove_tutors_who_then_grade_or_no_longer_do() {
+    let app = spawn_app_with(true).await;
+    let manager = app.demo_client(MANAGER).await;
+    let email = app.confirmed_user("tutrice@example.sn").await;
+    let tutor = app.client_for(&email, crate::helpers::PASSWORD).await;
+    let queue = app.url(&format!("/api/v1/courses/{COURSE}/grading-queue"));
+    assert_eq!(tutor.get(queue.clone()).send().await.unwrap().status(), 403);
+
+    let url = app.url(&format!("/api/v1/courses/{COURSE}/tutors"));
+    let (s, v) =
+        json_of(manager.post(url.clone()).json(&json!({"email": "personne@example.sn"})).send().await.unwrap()).await;
+    assert_eq!(s, 422);
+    assert!(v["error"]["fields"]["email"].as_str().unwrap().contains("Aucun compte"), "{v}");
+    let (learner, _) = &learners(&app).await[0];
+    let (s, _) = json_of(manager.post(url.clone()).json(&json!({"email": learner})).send().await.unwrap()).await;
+    assert_eq!(s, 409, "a learner does not grade her own course");
+    let (s, t) = json_of(manager.post(url.clone()).json(&json!({"email": email})).send().await.unwrap()).await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(tutor.get(queue.clone()).send().await.unwrap().status(), 200);
+    let (_, list) = json_of(manager.get(url.clone()).send().await.unwrap()).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "the demo's coach and her: {list}");
+    // Tutors do not manage tutors; the manager removes her.
+    assert_eq!(tutor.get(url.clone()).send().await.unwrap().status(), 403);
+    let id = t["user_id"].as_i64().unwrap();
+    let r = manager.delete(app.url(&format!("/api/v1/courses/{COURSE}/tutors/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(tutor.get(queue).send().await.unwrap().status(), 403);
+    // The page has the form.
+    app.sign_in_demo(MANAGER).await;
+    let html = app.get(&format!("/gestion/cours/{COURSE}")).await.text().await.unwrap();
+    assert!(html.contains("Aminata Coach") && html.contains("/tuteurs"), "{html}");
+}

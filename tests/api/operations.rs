@@ -149,6 +149,8 @@ async fn openapi_document_describes_the_api() {
         "/api/v1/courses/{slug}/progress",
         "/api/v1/courses/{slug}/progress/cohort",
         "/api/v1/courses/{slug}/modules/{id}/exercises",
+        "/api/v1/courses/{slug}/tutors",
+        "/api/v1/courses/{slug}/tutors/{id}",
     ] {
         assert!(paths.contains_key(p), "missing {p}");
     }

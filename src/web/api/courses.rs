@@ -188,3 +188,48 @@ pub async fn delete_lesson(
     courses::delete_lesson(&app, ctx.require_user()?, &slug, id, lesson).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The course's tutors (managers).
+#[utoipa::path(get, path = "/api/v1/courses/{slug}/tutors", tag = "courses",
+    params(("slug" = String, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 200, body = Vec<crate::courses::Tutor>), (status = 403, body = ErrorBody)))]
+pub async fn tutors(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Vec<crate::courses::Tutor>>> {
+    Ok(Json(crate::courses::tutors(&app, ctx.require_user()?, &slug).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct TutorInput {
+    /// The e-mail address of an existing account.
+    pub email: String,
+}
+
+/// Make someone with an account a tutor of the course (422: no such account; 409: she
+/// follows the course as a learner).
+#[utoipa::path(post, path = "/api/v1/courses/{slug}/tutors", tag = "courses",
+    params(("slug" = String, Path)), request_body = TutorInput, security(("session" = []), ("token" = [])),
+    responses((status = 200, body = crate::courses::Tutor), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_tutor(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    ApiJson(input): ApiJson<TutorInput>,
+) -> AppResult<Json<crate::courses::Tutor>> {
+    Ok(Json(crate::courses::add_tutor(&app, ctx.require_user()?, &slug, &input.email).await?))
+}
+
+/// End someone's tutoring of the course.
+#[utoipa::path(delete, path = "/api/v1/courses/{slug}/tutors/{id}", tag = "courses",
+    params(("slug" = String, Path), ("id" = i64, Path)), security(("session" = []), ("token" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn remove_tutor(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<axum::http::StatusCode> {
+    crate::courses::remove_tutor(&app, ctx.require_user()?, &slug, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -142,6 +142,8 @@ pub fn router() -> OpenApiRouter<App> {
         .routes(routes!(courses::enrol))
         .routes(routes!(courses::create))
         .routes(routes!(courses::copy))
+        .routes(routes!(courses::tutors, courses::add_tutor))
+        .routes(routes!(courses::remove_tutor))
         .routes(routes!(courses::add_module))
         .routes(routes!(courses::update_module, courses::delete_module))
         .routes(routes!(courses::add_lesson))

@@ -40,6 +40,7 @@ enum Failed {
     Module(i64, ModuleInput),
     NewLesson(i64, LessonInput),
     Copy(CopyInput),
+    Tutor(String),
 }
 
 #[derive(Template)]
@@ -57,6 +58,9 @@ struct ManagePage {
     phases: Vec<(i64, String)>,
     copy: CopyInput,
     copy_form: FormState,
+    tutors: Vec<courses::Tutor>,
+    tutor_email: String,
+    tutor_form: FormState,
     done: Option<&'static str>,
 }
 
@@ -118,6 +122,13 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
         phases,
         copy: CopyInput::default(),
         copy_form: FormState::default(),
+        tutors: store::tutors(&app.db, c.id)
+            .await?
+            .into_iter()
+            .map(|(user_id, name, email)| courses::Tutor { user_id, name, email })
+            .collect(),
+        tutor_email: String::new(),
+        tutor_form: FormState::default(),
         done: None,
         c,
     };
@@ -127,6 +138,7 @@ async fn page(app: &App, ctx: &Ctx, slug: &str, failed: Option<(Failed, &AppErro
             Failed::Course(v) => (p.v, p.form) = (v, state),
             Failed::NewModule(v) => (p.new_module, p.new_form) = (v, state),
             Failed::Copy(v) => (p.copy, p.copy_form) = (v, state),
+            Failed::Tutor(email) => (p.tutor_email, p.tutor_form) = (email, state),
             Failed::Module(id, v) => {
                 if let Some(m) = modules.iter_mut().find(|m| m.id == id) {
                     (m.v, m.form) = (v, state);
@@ -179,7 +191,7 @@ pub async fn show(
     axum::extract::Query(d): axum::extract::Query<Done>,
 ) -> AppResult<Response> {
     let mut p = page(&app, &ctx, &slug, None).await?;
-    p.done = d.fait.is_some().then_some("course.saved");
+    p.done = d.fait.as_deref().map(|f| if f == "tuteur" { "course.tutor_added" } else { "course.saved" });
     Ok(html(StatusCode::OK, p))
 }
 
@@ -404,4 +416,21 @@ pub async fn save_lesson(
         }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /gestion/cours/{slug}/tuteurs`: someone with an account becomes a tutor.
+pub async fn add_tutor(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let email = get(&pairs(&body), "email");
+    let r = courses::add_tutor(&app, ctx.require_user()?, &slug, &email).await.map(|_| ());
+    answer(&app, &ctx, &slug, r, Failed::Tutor(email), "tuteur").await
+}
+
+/// `POST /gestion/cours/{slug}/tuteurs/{id}/retirer`
+pub async fn remove_tutor(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> AppResult<Response> {
+    courses::remove_tutor(&app, ctx.require_user()?, &slug, id).await?;
+    Ok(see_other(&format!("/gestion/cours/{slug}?fait=tuteur-retire#tutors-h")))
 }

@@ -185,6 +185,8 @@ pub fn router() -> Router<App> {
         .route("/gestion/cours/{slug}", get(manage_course::show).post(manage_course::update))
         .route("/gestion/cours/{slug}/statut", post(manage_course::set_status))
         .route("/gestion/cours/{slug}/copie", post(manage_course::copy))
+        .route("/gestion/cours/{slug}/tuteurs", post(manage_course::add_tutor))
+        .route("/gestion/cours/{slug}/tuteurs/{id}/retirer", post(manage_course::remove_tutor))
         .route("/gestion/cours/{slug}/modules", post(manage_course::add_module))
         .route("/gestion/cours/{slug}/modules/{id}", post(manage_course::update_module))
         .route("/gestion/cours/{slug}/modules/{id}/deplacer", post(manage_course::move_module))
