@@ -7,11 +7,13 @@
 //! with `DATABASE_URL=postgres://…` for a fresh PostgreSQL database on that server, dropped
 //! at the end. See BENCHMARKS.md.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
-use tremplin::config::{Config, Overrides};
 
 const COURSE: &str = "connexions-citoyennes-formation-en-ligne";
 
@@ -19,31 +21,7 @@ const COURSE: &str = "connexions-citoyennes-formation-en-ligne";
 async fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let requests: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(200);
-    let dir = std::env::temp_dir().join(format!("tremplin-board-{}", std::process::id()));
-    let pg = match std::env::var("DATABASE_URL") {
-        Ok(admin) if admin.starts_with("postgres") => {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let name = format!("tremplin_board_{}", std::process::id());
-            let mut conn = sqlx::AnyConnection::connect(&admin).await?;
-            sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-            let mut url = url::Url::parse(&admin)?;
-            url.set_path(&format!("/{name}"));
-            Some((admin, name, url.to_string()))
-        }
-        _ => None,
-    };
-    let cfg = Config::load(
-        Some(std::path::Path::new("/dev/null")),
-        Overrides {
-            addr: Some("127.0.0.1:0".parse()?),
-            data_dir: Some(dir.clone()),
-            database_url: pg.as_ref().map(|(_, _, u)| u.clone()),
-            ..Default::default()
-        },
-    )?;
-    println!("database: {}", if pg.is_some() { "PostgreSQL" } else { "SQLite" });
-    let server = tremplin::server::start(cfg, true).await?;
+    let (server, data) = common::start("board").await?;
     let base = format!("http://{}", server.addr);
     let app = server.app.clone();
 
@@ -100,13 +78,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    server.stop().await?;
-    if let Some((admin, name, _)) = pg {
-        use sqlx::Connection;
-        let mut conn = sqlx::AnyConnection::connect(&admin).await?;
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    common::finish(server, data).await?;
     Ok(())
 }
 

@@ -6,10 +6,12 @@
 //! directory), or with `DATABASE_URL=postgres://…/postgres-db` to create a fresh PostgreSQL
 //! database on that server for the run. See BENCHMARKS.md.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::Instant;
 
 use serde_json::json;
-use tremplin::config::{Config, Overrides};
 
 const CALL: &str = "connexions-citoyennes-prochaine-promotion";
 
@@ -18,32 +20,7 @@ async fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     // Applicants arrive within this many seconds before the deadline (0: all at once).
     let spread_ms: u64 = std::env::args().nth(2).and_then(|a| a.parse::<u64>().ok()).unwrap_or(60) * 1000;
-    let dir = std::env::temp_dir().join(format!("tremplin-rush-{}", std::process::id()));
-    // On PostgreSQL, a fresh database for the run, dropped at the end.
-    let pg = match std::env::var("DATABASE_URL") {
-        Ok(admin) if admin.starts_with("postgres") => {
-            use sqlx::Connection;
-            sqlx::any::install_default_drivers();
-            let name = format!("tremplin_rush_{}", std::process::id());
-            let mut conn = sqlx::AnyConnection::connect(&admin).await?;
-            sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
-            let mut url = url::Url::parse(&admin)?;
-            url.set_path(&format!("/{name}"));
-            Some((admin, name, url.to_string()))
-        }
-        _ => None,
-    };
-    let cfg = Config::load(
-        Some(std::path::Path::new("/dev/null")),
-        Overrides {
-            addr: Some("127.0.0.1:0".parse()?),
-            data_dir: Some(dir.clone()),
-            database_url: pg.as_ref().map(|(_, _, u)| u.clone()),
-            ..Default::default()
-        },
-    )?;
-    println!("database: {}", if pg.is_some() { "PostgreSQL" } else { "SQLite" });
-    let server = tremplin::server::start(cfg, true).await?;
+    let (server, data) = common::start("rush").await?;
     let base = format!("http://{}", server.addr);
     let app = server.app.clone();
     sqlx::query("UPDATE calls SET max_applications = NULL").execute(&app.db.pool).await?;
@@ -151,13 +128,7 @@ async fn main() -> anyhow::Result<()> {
     println!("answers: {ok} × 200, {server_errors} × 5xx, {other} other");
     println!("database: {submitted} submitted applications, {versions} submitted versions, {receipts} distinct receipts, {mails} receipt e-mails");
     println!("lost: {}", n as i64 - submitted);
-    server.stop().await?;
-    let _ = std::fs::remove_dir_all(dir);
-    if let Some((admin, name, _)) = pg {
-        use sqlx::Connection;
-        let mut conn = sqlx::AnyConnection::connect(&admin).await?;
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await?;
-    }
+    common::finish(server, data).await?;
     anyhow::ensure!(
         server_errors == 0 && submitted == n as i64 && versions == n as i64,
         "the rush lost or duplicated something"
