@@ -81,6 +81,14 @@ async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
     c.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
 }
 
+/// Signs in on the sign-in page at `url` (with its `next`).
+async fn sign_in(c: &fantoccini::Client, url: &str, email: &str, password: &str) {
+    c.goto(url).await.unwrap();
+    fill(c, "#email", email).await;
+    fill(c, "#password", password).await;
+    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+}
+
 async fn text_of_page(c: &fantoccini::Client) -> String {
     c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
 }
@@ -140,10 +148,7 @@ async fn a_manager_edits_a_programme_and_finds_it_by_search_in_a_real_browser() 
     }
     let app = crate::helpers::spawn_app_with(true).await;
     let (_driver, c, _profile) = browser().await;
-    c.goto(&app.url("/connexion")).await.unwrap();
-    fill(&c, "#email", "responsable@cfi.demo").await;
-    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &app.url("/connexion"), "responsable@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
     c.wait().for_element(Locator::XPath("//h1[contains(., 'Mon compte')]")).await.unwrap();
 
     // From the account page to the programme's edit form.
@@ -184,10 +189,13 @@ async fn the_draft_saves_itself_as_the_applicant_types_in_a_real_browser() {
     let app = crate::helpers::spawn_app_with(true).await;
     let email = app.confirmed_user("typing@example.sn").await;
     let (_driver, c, _profile) = browser().await;
-    c.goto(&app.url("/connexion?next=/appels/connexions-citoyennes-prochaine-promotion/candidature")).await.unwrap();
-    fill(&c, "#email", &email).await;
-    fill(&c, "#password", PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(
+        &c,
+        &app.url("/connexion?next=/appels/connexions-citoyennes-prochaine-promotion/candidature"),
+        &email,
+        PASSWORD,
+    )
+    .await;
     let title = c.wait().for_element(Locator::Css("#q4")).await.unwrap();
     title.send_keys("Radio des jeunes de Thiès").await.unwrap();
     c.find(Locator::Css("fieldset[data-multiple=q10] input[value=fr]")).await.unwrap().click().await.unwrap();
@@ -269,10 +277,7 @@ async fn an_applicant_loses_the_network_mid_form_continues_and_submits_in_a_real
     let base = format!("http://127.0.0.1:{}", relay.port);
     let page = "/appels/connexions-citoyennes-prochaine-promotion/candidature";
     let (_driver, c, _profile) = browser().await;
-    c.goto(&format!("{base}/connexion?next={page}")).await.unwrap();
-    fill(&c, "#email", &email).await;
-    fill(&c, "#password", PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &format!("{base}/connexion?next={page}"), &email, PASSWORD).await;
     c.wait().for_element(Locator::Css("#q4")).await.unwrap().send_keys("Cartes citoyennes de Ségou").await.unwrap();
     c.wait()
         .for_element(Locator::XPath("//p[@id='autosave-status' and contains(., 'Brouillon enregistré')]"))
@@ -352,10 +357,7 @@ async fn a_reviewer_scores_blind_in_a_real_browser() {
     }
     let app = crate::helpers::spawn_app_with(true).await;
     let (_driver, c, _profile) = browser().await;
-    c.goto(&app.url("/connexion?next=/evaluations")).await.unwrap();
-    fill(&c, "#email", "jury@cfi.demo").await;
-    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &app.url("/connexion?next=/evaluations"), "jury@cfi.demo", tremplin::demo::DEMO_PASSWORD).await;
     c.wait().for_element(Locator::Css("main ul.cards a")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("main ol a")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("fieldset#pertinence")).await.unwrap();
@@ -404,10 +406,8 @@ async fn a_manager_proposes_and_confirms_the_selection_in_a_real_browser() {
     let app = crate::helpers::spawn_app_with(true).await;
     let (_driver, c, _profile) = browser().await;
     let page = "/gestion/appels/connexions-citoyennes-prochaine-promotion/selection";
-    c.goto(&app.url(&format!("/connexion?next={page}"))).await.unwrap();
-    fill(&c, "#email", "responsable@cfi.demo").await;
-    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &app.url(&format!("/connexion?next={page}")), "responsable@cfi.demo", tremplin::demo::DEMO_PASSWORD)
+        .await;
     let women = c.wait().for_element(Locator::Css("#women_min")).await.unwrap();
     women.clear().await.unwrap();
     women.send_keys("50").await.unwrap();
@@ -443,10 +443,7 @@ async fn a_learner_reads_a_kept_lesson_with_no_network_in_a_real_browser() {
     let base = format!("http://127.0.0.1:{}", relay.port);
     let course = "/cours/connexions-citoyennes-formation-en-ligne";
     let (_driver, c, _profile) = browser().await;
-    c.goto(&format!("{base}/connexion?next={course}")).await.unwrap();
-    fill(&c, "#email", &email).await;
-    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &format!("{base}/connexion?next={course}"), &email, tremplin::demo::DEMO_PASSWORD).await;
     // On the course page, the phone keeps the open lessons and says so.
     c.wait()
         .for_element(Locator::XPath("//p[@id='offline-status' and contains(., 'gardées sur ce téléphone')]"))
@@ -520,10 +517,7 @@ async fn a_learner_answers_offline_and_her_work_is_sent_when_the_network_returns
     let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
     let base = format!("http://127.0.0.1:{}", relay.port);
     let (_driver, c, _profile) = browser().await;
-    c.goto(&format!("{base}/connexion?next=/cours/{course}")).await.unwrap();
-    fill(&c, "#email", &email).await;
-    fill(&c, "#password", tremplin::demo::DEMO_PASSWORD).await;
-    c.find(Locator::Css("main form:last-of-type button")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &format!("{base}/connexion?next=/cours/{course}"), &email, tremplin::demo::DEMO_PASSWORD).await;
     // The course page keeps the open lessons and exercises on the phone.
     c.wait()
         .for_element(Locator::XPath("//p[@id='offline-status' and contains(., 'gardées sur ce téléphone')]"))
