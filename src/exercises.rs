@@ -704,9 +704,19 @@ pub async fn grade(app: &App, user: &UserRow, slug: &str, id: i64, input: &Grade
 pub async fn release(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<u64> {
     let c = staff(app, user, slug).await?;
     let e = store::exercise(&app.db, c.id, id).await?.ok_or(AppError::NotFound)?;
+    let link = format!("{}/cours/{}/exercices/{}", app.cfg.public_url.trim_end_matches('/'), c.slug, e.id);
     let mut tx = app.db.begin().await?;
+    // Each learner hears of her grade in her language, in the release's transaction: a
+    // grade is never released without its e-mail, nor an e-mail sent for a grade kept back.
+    for (email, name, locale, score) in store::to_release(&mut tx, e.id).await? {
+        let i = crate::i18n::I18n::new(Locale::parse(&locale).unwrap_or_default());
+        let title = courses::localised(i.locale, &e.title, &e.title_en);
+        let msg = crate::mail::compose::grade_released(i, &name, title, &format!("{}", percent(score).round()), &link);
+        crate::store::outbox::enqueue(&mut tx, &email, &msg.subject, &msg.body).await?;
+    }
     let n = store::release(&mut tx, e.id).await?;
     tx.commit().await?;
+    app.mail_wake.notify_one();
     tracing::info!(exercise = e.id, released = n, by = user.id, "grades released");
     let members = store::graded_members(&app.db, e.id).await?;
     crate::progress::refresh(app, c.id, &members).await?;

@@ -27,3 +27,13 @@ pub fn password_changed(i: I18n, name: &str, when: &str) -> Composed {
         body: i.tf("mail.password_changed.body", &[("name", name), ("when", when)]),
     }
 }
+
+pub fn grade_released(i: I18n, name: &str, exercise: &str, score: &str, link: &str) -> Composed {
+    Composed {
+        subject: i.tf1("mail.grade_released.subject", "exercise", exercise),
+        body: i.tf(
+            "mail.grade_released.body",
+            &[("name", name), ("exercise", exercise), ("score", score), ("link", link)],
+        ),
+    }
+}

@@ -415,6 +415,20 @@ pub async fn write_grade(tx: &mut Tx, g: &Grade<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whom the grades of an exercise not released yet reach, with a confirmed address:
+/// (e-mail, name, language, score in thousandths).
+pub async fn to_release(tx: &mut Tx, exercise_id: i64) -> anyhow::Result<Vec<(String, String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.email, u.name, u.locale, g.score_milli FROM submission_grades g \
+         JOIN submissions s ON s.id = g.submission_id JOIN submission_members sm ON sm.submission_id = s.id \
+         JOIN users u ON u.id = sm.user_id \
+         WHERE s.exercise_id = $1 AND g.released_at IS NULL AND u.email_confirmed_at IS NOT NULL ORDER BY u.id",
+    )
+    .bind(exercise_id)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
 /// Releases the grades of an exercise not released yet; returns how many.
 pub async fn release(tx: &mut Tx, exercise_id: i64) -> anyhow::Result<u64> {
     let done = sqlx::query(

@@ -224,6 +224,9 @@ async fn a_learner_keeps_a_draft_sends_and_sends_again_until_graded() {
     let (_, e) =
         json_of(me.get(app.url(&format!("/api/v1/courses/{COURSE}/exercises/{id}"))).send().await.unwrap()).await;
     assert_eq!(e["submission"]["grade"]["comment"], "Clair et précis.");
+    // She is told by e-mail, in her language, with the way to her feedback.
+    let mail = app.last_mail(email, "Votre travail est noté").await;
+    assert!(mail.contains("90 / 100") && mail.contains(&format!("/cours/{COURSE}/exercices/{id}")), "{mail}");
     // A learner cannot grade, a tutor cannot send work.
     let r = me.put(app.url(&format!("/api/v1/courses/{COURSE}/submissions/{sid}/grade"))).json(&json!({})).send().await;
     assert_eq!(r.unwrap().status(), 403);
