@@ -81,6 +81,17 @@ async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
     c.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
 }
 
+/// The e-mail address of the demo online course's first learner.
+async fn first_learner(app: &crate::helpers::TestApp) -> String {
+    sqlx::query_scalar(
+        "SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id \
+         JOIN programme_phases ph ON ph.id = p.phase_id WHERE ph.kind = 'online_course' ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&app.db().pool)
+    .await
+    .unwrap()
+}
+
 /// Signs in on the sign-in page at `url` (with its `next`).
 async fn sign_in(c: &fantoccini::Client, url: &str, email: &str, password: &str) {
     c.goto(url).await.unwrap();
@@ -432,13 +443,7 @@ async fn a_learner_reads_a_kept_lesson_with_no_network_in_a_real_browser() {
         return;
     }
     let app = crate::helpers::spawn_app_with(true).await;
-    let email: String = sqlx::query_scalar(
-        "SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id \
-         JOIN programme_phases ph ON ph.id = p.phase_id WHERE ph.kind = 'online_course' ORDER BY u.id LIMIT 1",
-    )
-    .fetch_one(&app.db().pool)
-    .await
-    .unwrap();
+    let email = first_learner(&app).await;
     let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
     let base = format!("http://127.0.0.1:{}", relay.port);
     let course = "/cours/connexions-citoyennes-formation-en-ligne";
@@ -506,13 +511,7 @@ async fn a_learner_answers_offline_and_her_work_is_sent_when_the_network_returns
         .unwrap();
     assert_eq!(r.status(), 201);
     let exercise = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
-    let email: String = sqlx::query_scalar(
-        "SELECT u.email FROM phase_participants p JOIN users u ON u.id = p.user_id \
-         JOIN programme_phases ph ON ph.id = p.phase_id WHERE ph.kind = 'online_course' ORDER BY u.id LIMIT 1",
-    )
-    .fetch_one(&app.db().pool)
-    .await
-    .unwrap();
+    let email = first_learner(&app).await;
 
     let relay = flaky_network::Relay::start(app.base.trim_start_matches("http://").to_owned()).await;
     let base = format!("http://127.0.0.1:{}", relay.port);
