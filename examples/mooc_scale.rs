@@ -298,6 +298,7 @@ async fn fixture(app: &App, dir: &Path, n_learners: usize, n_attempts: usize) ->
             .await?;
         opens_at.push(moved.to_zoned(jiff::tz::TimeZone::get("Africa/Tunis")?)?.timestamp().as_second());
     }
+    sqlx::query("UPDATE courses SET revision = revision + 1 WHERE id = $1").bind(course_id).execute(&mut *tx).await?;
     let quizzes: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT q.id, q.definition, m.position FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
          WHERE m.course_id = $1 AND q.status = 'published' ORDER BY m.position, q.position",

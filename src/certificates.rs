@@ -7,10 +7,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::courses::Access;
+use crate::courses::{Access, Content};
 use crate::domain::certificate::{self, Completion, Rules, VerificationCode};
 use crate::domain::time::unix_now;
 use crate::error::{AppError, AppResult};
+use crate::exercises::Sent;
+use crate::quizzes::Progress;
 use crate::store::accounts::UserRow;
 use crate::store::certificates::{self as store, CertificateRow};
 use crate::store::courses::CourseRow;
@@ -64,10 +66,15 @@ pub struct RulesInput {
 }
 
 pub async fn rules_of(app: &App, course_id: i64) -> AppResult<Rules> {
-    Ok(match store::rules(&app.db, course_id).await? {
+    Ok(rules_from(store::rules(&app.db, course_id).await?))
+}
+
+/// The rules stored for a course (minimum quiz percent, minimum exercises), or the default.
+fn rules_from(stored: Option<(i64, i64)>) -> Rules {
+    match stored {
         Some((q, e)) => Rules { min_quiz_percent: q.clamp(0, 100) as u8, min_exercises: e.max(0) as u32 },
         None => DEFAULT_RULES,
-    })
+    }
 }
 
 async fn managed(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseRow> {
@@ -93,31 +100,17 @@ pub async fn set_rules(app: &App, user: &UserRow, slug: &str, input: RulesInput)
     Ok(rules)
 }
 
-async fn quiz_titles(app: &App, course_id: i64) -> AppResult<std::collections::HashMap<i64, String>> {
-    Ok(sqlx::query_as::<_, (i64, String)>(
-        "SELECT q.id, q.title FROM quizzes q JOIN course_modules m ON m.id = q.module_id WHERE m.course_id = $1",
-    )
-    .bind(course_id)
-    .fetch_all(&app.db.pool)
-    .await?
-    .into_iter()
-    .collect())
-}
-
-/// The learner's completion of the course.
-async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<(Completion, Vec<String>)> {
-    let rules = rules_of(app, course.id).await?;
-    let best = crate::quizzes::best_scores(app, course.id, user.id).await?;
-    let done = crate::store::exercises::done_count(&app.db, course.id, user.id).await?;
-    let c = certificate::evaluate(&rules, &best, done.max(0) as u32);
-    // Titles only to name what is missing (one query less for those who have it all).
-    let titles = if c.missing.is_empty() { Default::default() } else { quiz_titles(app, course.id).await? };
+/// The learner's completion of the course, from her quiz progress and work.
+fn completion_from(content: &Content, progress: &Progress, work: &Sent) -> (Completion, Vec<String>) {
+    let rules = rules_from(content.certificate_rules);
+    let c = certificate::evaluate(&rules, &progress.best_scores(content), work.done(content));
     let missing = c
         .missing
         .iter()
         .map(|m| match m {
             certificate::Missing::Quiz { quiz, best, needed } => {
-                let title = titles.get(quiz).cloned().unwrap_or_default();
+                let title =
+                    content.quizzes.iter().find(|q| q.id == *quiz).map(|q| q.title.as_str()).unwrap_or_default();
                 match best {
                     Some(b) => format!("{title} : {b:.0} % / {needed} %"),
                     None => format!("{title} : — / {needed} %"),
@@ -126,21 +119,39 @@ async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<
             certificate::Missing::Exercises { done, needed } => format!("{done} / {needed}"),
         })
         .collect();
-    Ok((c, missing))
+    (c, missing)
+}
+
+/// The learner's completion of the course (two queries: her attempts and her work).
+async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<(Completion, Vec<String>)> {
+    let content = crate::courses::content(app, course).await?;
+    let progress = Progress::of(app, course.id, user.id).await?;
+    let work = Sent::of(app, course.id, user.id).await?;
+    Ok(completion_from(&content, &progress, &work))
 }
 
 /// Where the signed-in learner stands in the course.
 pub async fn standing(app: &App, user: &UserRow, slug: &str) -> AppResult<Standing> {
     let (course, access) = crate::courses::access(app, user, slug).await?;
-    standing_in(app, &course, access, user).await
-}
-
-/// The same in a course already read with what she is to it (her course page).
-pub async fn standing_in(app: &App, course: &CourseRow, access: Access, user: &UserRow) -> AppResult<Standing> {
     if access != Access::Learner {
         return Err(AppError::Forbidden);
     }
-    let (c, missing) = completion(app, course, user).await?;
+    let content = crate::courses::content(app, &course).await?;
+    let progress = Progress::of(app, course.id, user.id).await?;
+    let work = Sent::of(app, course.id, user.id).await?;
+    standing_from(app, &course, &content, &progress, &work, user).await
+}
+
+/// The same from what her course page already read (her attempts and work).
+pub async fn standing_from(
+    app: &App,
+    course: &CourseRow,
+    content: &Content,
+    progress: &Progress,
+    work: &Sent,
+    user: &UserRow,
+) -> AppResult<Standing> {
+    let (c, missing) = completion_from(content, progress, work);
     let certificate = store::of_learner(&app.db, course.id, user.id).await?;
     Ok(Standing { complete: c.complete, missing, certificate: certificate.as_ref().map(Certificate::from) })
 }

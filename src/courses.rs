@@ -6,6 +6,8 @@
 //! do what, and writes in one transaction.
 
 use jiff::civil::{Date, Time};
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +15,7 @@ use crate::app::App;
 use crate::domain::course::{self as domain, Course, CourseError, CourseMode, Module, Status};
 use crate::domain::locale::Locale;
 use crate::domain::markdown;
-use crate::domain::role::can_manage_programme;
+use crate::domain::role::{can_manage_programme, ProgrammeRole};
 use crate::domain::slug::Slug;
 use crate::domain::time::TimeZoneName;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -258,11 +260,6 @@ pub(crate) async fn openings(app: &App, c: &CourseRow) -> AppResult<std::collect
     Ok(store::modules(&app.db, c.id).await?.iter().map(|m| (m.id, (m.position, to_domain(m).opens_at(&tz)))).collect())
 }
 
-async fn is_manager(app: &App, user: &UserRow, programme_id: i64) -> AppResult<bool> {
-    let roles = crate::store::programmes::roles_of(&app.db, programme_id, user.id).await?;
-    Ok(can_manage_programme(global_role(user), &roles))
-}
-
 /// A course by its address; 404 for one that cannot exist (PostgreSQL refuses some bytes
 /// such as NUL in a parameter, so they never reach it).
 pub async fn find(app: &App, slug: &str) -> AppResult<CourseRow> {
@@ -272,27 +269,108 @@ pub async fn find(app: &App, slug: &str) -> AppResult<CourseRow> {
 
 /// The course and what the viewer is to it. A draft exists only for its managers and
 /// tutors; a cohort course only for its cohort (403 with the reason for anyone else).
+/// One query: the course with her roles, enrolment and place in the cohort.
 pub async fn access(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseRow, Access)> {
-    let c = find(app, slug).await?;
-    if is_manager(app, user, c.programme_id).await? {
+    let slug = Slug::parse(slug).ok_or(AppError::NotFound)?;
+    let f = store::by_slug_for(&app.db, slug.as_str(), user.id).await?.ok_or(AppError::NotFound)?;
+    let roles: Vec<ProgrammeRole> = f.programme_roles.iter().filter_map(|r| ProgrammeRole::parse(r)).collect();
+    let c = f.course;
+    if can_manage_programme(global_role(user), &roles) {
         return Ok((c, Access::Manager));
     }
-    let enrolled = store::enrolment(&app.db, c.id, user.id).await?;
-    if enrolled.as_deref() == Some("tutor") {
+    if f.enrolment.as_deref() == Some("tutor") {
         return Ok((c, Access::Tutor));
     }
     if !c.is_published() {
         return Err(AppError::NotFound);
     }
     if c.is_open_mode() {
-        let a = if enrolled.is_some() { Access::Learner } else { Access::Visitor };
+        let a = if f.enrolment.is_some() { Access::Learner } else { Access::Visitor };
         return Ok((c, a));
     }
-    if store::is_participant(&app.db, c.phase_id, user.id).await? {
+    if f.participant {
         Ok((c, Access::Learner))
     } else {
         Err(AppError::Refused("error.course.cohort_only"))
     }
+}
+
+/// What every page of a course shows the same to everyone: its modules, lessons, quizzes,
+/// exercises and certificate rules. Read once per revision of the course and kept in memory
+/// (`cache::Cache::revisioned`; every edit bumps the revision, see `store::courses::touch`):
+/// the pages of an open course with thousands of learners then read only what is the
+/// viewer's. Which modules are open is not kept: it changes with the clock.
+pub struct Content {
+    pub modules: Vec<ModuleRow>,
+    /// Without bodies, in course order.
+    pub lessons: Vec<LessonHead>,
+    pub quizzes: Vec<crate::store::quizzes::QuizRow>,
+    pub exercises: Vec<crate::store::exercises::ExerciseRow>,
+    /// (minimum quiz percent, minimum exercises) when the course has its own rules.
+    pub certificate_rules: Option<(i64, i64)>,
+    /// Lessons read so far, with their bodies rendered, filled as they are opened.
+    bodies: std::sync::Mutex<std::collections::HashMap<i64, Arc<ReadLesson>>>,
+}
+
+/// A lesson as stored, with its body rendered in each language.
+pub struct ReadLesson {
+    pub row: store::LessonRow,
+    html_fr: String,
+    html_en: String,
+}
+
+impl ReadLesson {
+    fn new(row: store::LessonRow) -> ReadLesson {
+        // Images, the library's included, stay links: a lesson page costs a few kilobytes
+        // and the learner decides what to spend her data on (the light variant, one tap away).
+        let html_fr = markdown::to_html(&row.body);
+        let html_en = markdown::to_html(localised(Locale::En, &row.body, &row.body_en));
+        ReadLesson { row, html_fr, html_en }
+    }
+
+    pub fn html(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.html_en,
+            _ => &self.html_fr,
+        }
+    }
+}
+
+impl Content {
+    pub fn module(&self, id: i64) -> Option<&ModuleRow> {
+        self.modules.iter().find(|m| m.id == id)
+    }
+
+    /// A lesson of the course with its body (one query the first time it is read).
+    pub async fn lesson(&self, app: &App, course_id: i64, id: i64) -> AppResult<Option<Arc<ReadLesson>>> {
+        if !self.lessons.iter().any(|l| l.id == id) {
+            return Ok(None);
+        }
+        if let Some(l) = self.bodies.lock().expect("lesson cache lock").get(&id) {
+            return Ok(Some(l.clone()));
+        }
+        let Some(row) = store::lesson(&app.db, course_id, id).await? else { return Ok(None) };
+        let read = Arc::new(ReadLesson::new(row));
+        self.bodies.lock().expect("lesson cache lock").insert(id, read.clone());
+        Ok(Some(read))
+    }
+}
+
+/// The content of the course at its revision: from memory, or read (four queries).
+pub async fn content(app: &App, c: &CourseRow) -> AppResult<Arc<Content>> {
+    app.cache
+        .revisioned("course", c.id, c.revision, async {
+            let (modules, lessons) = store::outline(&app.db, c.id).await?;
+            Ok(Content {
+                modules,
+                lessons,
+                quizzes: crate::store::quizzes::of_course(&app.db, c.id).await?,
+                exercises: crate::store::exercises::of_course(&app.db, c.id).await?,
+                certificate_rules: crate::store::certificates::rules(&app.db, c.id).await?,
+                bodies: Default::default(),
+            })
+        })
+        .await
 }
 
 /// A course the user manages.
@@ -334,16 +412,21 @@ fn module_item(c: &CourseRow, m: &ModuleRow, lessons: &[LessonHead], a: Access, 
 }
 
 async fn view_of(app: &App, c: CourseRow, a: Access) -> AppResult<CourseView> {
-    let (modules, lessons) = store::outline(&app.db, c.id).await?;
+    let content = content(app, &c).await?;
+    Ok(view_in(c, a, &content))
+}
+
+/// The course as the viewer may see it, from its content.
+pub fn view_in(c: CourseRow, a: Access, content: &Content) -> CourseView {
     let now = Timestamp::now();
-    let modules = modules.iter().map(|m| module_item(&c, m, &lessons, a, now)).collect();
-    Ok(CourseView {
+    let modules = content.modules.iter().map(|m| module_item(&c, m, &content.lessons, a, now)).collect();
+    CourseView {
         summary: CourseSummary::from(&c),
         phase_id: c.phase_id,
         time_zone: c.time_zone.clone(),
         access: a,
         modules,
-    })
+    }
 }
 
 /// The structure of a course as the viewer may see it.
@@ -352,11 +435,16 @@ pub async fn outline(app: &App, user: &UserRow, slug: &str) -> AppResult<CourseV
     view_of(app, c, a).await
 }
 
-/// The same with the course as stored, for pages that read more of it (without looking
-/// the course up twice).
-pub async fn outline_and_course(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseRow, CourseView)> {
+/// The same with the course as stored and its content, for pages that read more of it
+/// (without looking the course up twice).
+pub async fn outline_and_course(
+    app: &App,
+    user: &UserRow,
+    slug: &str,
+) -> AppResult<(CourseRow, CourseView, Arc<Content>)> {
     let (c, a) = access(app, user, slug).await?;
-    Ok((c.clone(), view_of(app, c, a).await?))
+    let content = content(app, &c).await?;
+    Ok((c.clone(), view_in(c, a, &content), content))
 }
 
 /// Whether a module of the course is open now (what `ModuleItem::open` says).
@@ -404,8 +492,10 @@ pub async fn lesson(
     locale: Locale,
 ) -> AppResult<(CourseView, LessonView)> {
     let (c, a) = access(app, user, slug).await?;
-    let l = store::lesson(&app.db, c.id, id).await?.ok_or(AppError::NotFound)?;
-    let view = view_of(app, c, a).await?;
+    let content = content(app, &c).await?;
+    let read = content.lesson(app, c.id, id).await?.ok_or(AppError::NotFound)?;
+    let l = &read.row;
+    let view = view_in(c, a, &content);
     let module = view.modules.iter().find(|m| m.id == l.module_id).ok_or(AppError::NotFound)?;
     may_read(a, module.open, l.status == "published").map_err(Refusal::error)?;
     // Neighbours: the readable lessons in course order (what the outline lists).
@@ -423,22 +513,19 @@ pub async fn lesson(
         Some(i) => (i.checked_sub(1).and_then(link), link(i + 1)),
         None => (None, None),
     };
-    // Images, the library's included, stay links: a lesson page costs a few kilobytes and
-    // the learner decides what to spend her data on (the light variant, one tap away).
-    let html = markdown::to_html(localised(locale, &l.body, &l.body_en));
     let lesson = LessonView {
         id: l.id,
         module_id: l.module_id,
         module_title: module.title.clone(),
         module_title_en: module.title_en.clone(),
         position: l.position,
-        kind: l.kind,
-        title: l.title,
-        title_en: l.title_en,
-        status: l.status,
-        body: l.body,
-        body_en: l.body_en,
-        html,
+        kind: l.kind.clone(),
+        title: l.title.clone(),
+        title_en: l.title_en.clone(),
+        status: l.status.clone(),
+        body: l.body.clone(),
+        body_en: l.body_en.clone(),
+        html: read.html(locale).to_owned(),
         previous,
         next,
     };

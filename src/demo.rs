@@ -1015,6 +1015,8 @@ async fn demo_library(app: &App) -> anyhow::Result<()> {
             .execute(&app.db.pool)
             .await?;
     }
+    // Lessons changed behind the courses' backs: their cached content must go.
+    sqlx::query("UPDATE courses SET revision = revision + 1").execute(&app.db.pool).await?;
     Ok(())
 }
 

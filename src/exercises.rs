@@ -6,13 +6,13 @@
 //! other's teamwork. The rules live in `domain::exercise`, `domain::rubric` and
 //! `domain::peer`; this module checks who may do what and writes in one transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::courses::{self, may_read, Access, CourseView, ModuleItem};
+use crate::courses::{self, may_read, Access, Content, CourseView, ModuleItem};
 use crate::domain::attachment::FileType;
 use crate::domain::exercise::{
     self as domain, check_submission, check_work, default_rubric, on_scale, reactivity, AnswerType, Exercise, Grouping,
@@ -313,11 +313,9 @@ async fn current(
 // Reading
 
 /// The course's exercises the viewer may see, with her state on each.
-pub async fn items(app: &App, user: &UserRow, c: &CourseRow, v: &CourseView) -> AppResult<Vec<ExerciseItem>> {
-    let rows = store::of_course(&app.db, c.id).await?;
-    let mine: HashMap<i64, (String, bool)> =
-        if v.access == Access::Learner { learner_states(app, c.id, user.id).await? } else { HashMap::new() };
-    Ok(rows
+pub fn items(content: &Content, v: &CourseView, work: &Sent) -> Vec<ExerciseItem> {
+    content
+        .exercises
         .iter()
         .filter(|e| {
             let open = v.modules.iter().find(|m| m.id == e.module_id).map(|m| m.open).unwrap_or(false);
@@ -325,7 +323,7 @@ pub async fn items(app: &App, user: &UserRow, c: &CourseRow, v: &CourseView) -> 
         })
         .map(|e| {
             let p = parsed(e);
-            let (state, late) = mine.get(&e.id).cloned().unwrap_or(("none".into(), false));
+            let (state, late) = work.states.get(&e.id).cloned().unwrap_or(("none".into(), false));
             ExerciseItem {
                 id: e.id,
                 module_id: e.module_id,
@@ -339,28 +337,44 @@ pub async fn items(app: &App, user: &UserRow, c: &CourseRow, v: &CourseView) -> 
                 late,
             }
         })
-        .collect())
+        .collect()
 }
 
-/// (state, late) of a learner's work per exercise of the course.
-async fn learner_states(app: &App, course_id: i64, user_id: i64) -> AppResult<HashMap<i64, (String, bool)>> {
-    let rows: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT s.exercise_id, s.state, s.late, g.released_at FROM submissions s \
-         JOIN submission_members sm ON sm.submission_id = s.id JOIN exercises e ON e.id = s.exercise_id \
-         JOIN course_modules m ON m.id = e.module_id LEFT JOIN submission_grades g ON g.submission_id = s.id \
-         WHERE m.course_id = $1 AND sm.user_id = $2",
-    )
-    .bind(course_id)
-    .bind(user_id)
-    .fetch_all(&app.db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, state, late, released)| {
+/// A learner's work in a course: (state, late) per exercise, and the exercises she sent
+/// work to. One query, read by her course page for the outline and the certificate alike.
+#[derive(Debug, Default)]
+pub struct Sent {
+    states: HashMap<i64, (String, bool)>,
+    sent: BTreeSet<i64>,
+}
+
+impl Sent {
+    pub async fn of(app: &App, course_id: i64, user_id: i64) -> AppResult<Sent> {
+        let rows: Vec<(i64, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT s.exercise_id, s.state, s.late, g.released_at FROM submissions s \
+             JOIN submission_members sm ON sm.submission_id = s.id JOIN exercises e ON e.id = s.exercise_id \
+             JOIN course_modules m ON m.id = e.module_id LEFT JOIN submission_grades g ON g.submission_id = s.id \
+             WHERE m.course_id = $1 AND sm.user_id = $2",
+        )
+        .bind(course_id)
+        .bind(user_id)
+        .fetch_all(&app.db.pool)
+        .await?;
+        let mut work = Sent::default();
+        for (id, state, late, released) in rows {
+            if state == "sent" {
+                work.sent.insert(id);
+            }
             let state = if released.is_some() { "graded".to_owned() } else { state };
-            (id, (state, late == 1))
-        })
-        .collect())
+            work.states.insert(id, (state, late == 1));
+        }
+        Ok(work)
+    }
+
+    /// The published exercises she sent work to: what certificates count.
+    pub fn done(&self, content: &Content) -> u32 {
+        content.exercises.iter().filter(|e| e.is_published() && self.sent.contains(&e.id)).count() as u32
+    }
 }
 
 /// An exercise with the caller's work, her team and her peer ratings.

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
-use crate::courses::{self, may_read, Access, CourseSummary, CourseView};
+use crate::courses::{self, may_read, Access, Content, CourseSummary, CourseView};
 use crate::domain::quiz::{check_attempt, check_same_attempt, Answers, Graded, Kind, Quiz, QuizError};
 use crate::domain::quiz_text;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -274,13 +274,13 @@ fn view(q: &QuizRow, a: Access, attempts: &[AttemptRow]) -> QuizView {
 
 /// The course, what the viewer is to it, and the quiz if she may see it: the rule of the
 /// module's lessons (`courses::may_read`: published, module open, enrolled). Reads the
-/// course once and its modules only (not the whole outline): every quiz page and
+/// course once and the quiz from the course's cached content: every quiz page and
 /// submission goes through here.
 async fn readable(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<(CourseRow, Access, QuizRow)> {
     let (c, access) = courses::access(app, user, slug).await?;
-    let q = store::quiz(&app.db, c.id, id).await?.ok_or(AppError::NotFound)?;
-    let modules = crate::store::courses::modules(&app.db, c.id).await?;
-    let open = modules.iter().find(|m| m.id == q.module_id).is_some_and(|m| courses::module_open(&c, m));
+    let content = courses::content(app, &c).await?;
+    let q = content.quizzes.iter().find(|q| q.id == id).cloned().ok_or(AppError::NotFound)?;
+    let open = content.module(q.module_id).is_some_and(|m| courses::module_open(&c, m));
     may_read(access, open, q.is_published()).map_err(|r| r.error())?;
     Ok((c, access, q))
 }
@@ -396,18 +396,16 @@ fn other_attempt(e: crate::domain::quiz::AttemptError) -> AppError {
 }
 
 /// The quizzes of a course the viewer may see, with her progress on each.
-pub async fn items(app: &App, user: &UserRow, c: &CourseRow, v: &CourseView) -> AppResult<Vec<QuizItem>> {
-    let rows = store::of_course(&app.db, c.id).await?;
-    let progress: BTreeMap<i64, (i64, Option<i64>)> =
-        store::progress(&app.db, c.id, user.id).await?.into_iter().map(|(q, n, b)| (q, (n, b))).collect();
-    Ok(rows
+pub fn items(content: &Content, v: &CourseView, progress: &Progress) -> Vec<QuizItem> {
+    content
+        .quizzes
         .iter()
         .filter(|q| {
             let open = v.modules.iter().find(|m| m.id == q.module_id).map(|m| m.open).unwrap_or(false);
             courses::listed(v.access, open, q.is_published())
         })
         .map(|q| {
-            let (used, best) = progress.get(&q.id).copied().unwrap_or((0, None));
+            let (used, best) = progress.0.get(&q.id).copied().unwrap_or((0, None));
             QuizItem {
                 id: q.id,
                 module_id: q.module_id,
@@ -419,14 +417,32 @@ pub async fn items(app: &App, user: &UserRow, c: &CourseRow, v: &CourseView) -> 
                 best_score: best.map(percent),
             }
         })
-        .collect())
+        .collect()
 }
 
-/// Every published quiz of a course with the learner's best score (`None`: nothing
-/// submitted yet): what certificates read.
-pub async fn best_scores(app: &App, course_id: i64, user_id: i64) -> AppResult<BTreeMap<i64, Option<f64>>> {
-    let rows = store::best_scores(&app.db, course_id, user_id).await?;
-    Ok(rows.into_iter().map(|(q, b)| (q, b.map(percent))).collect())
+/// A learner's attempts at the quizzes of a course: (attempts started, best submitted score
+/// in thousandths of a percent) by quiz; quizzes she never started are absent. One query,
+/// read by her course page for the outline and the certificate alike.
+#[derive(Debug, Default)]
+pub struct Progress(BTreeMap<i64, (i64, Option<i64>)>);
+
+impl Progress {
+    pub async fn of(app: &App, course_id: i64, user_id: i64) -> AppResult<Progress> {
+        Ok(Progress(
+            store::progress(&app.db, course_id, user_id).await?.into_iter().map(|(q, n, b)| (q, (n, b))).collect(),
+        ))
+    }
+
+    /// Every published quiz of the course with her best score in % (`None`: nothing
+    /// submitted yet): what certificates read.
+    pub fn best_scores(&self, content: &Content) -> BTreeMap<i64, Option<f64>> {
+        content
+            .quizzes
+            .iter()
+            .filter(|q| q.is_published())
+            .map(|q| (q.id, self.0.get(&q.id).and_then(|(_, best)| *best).map(percent)))
+            .collect()
+    }
 }
 
 // ---------------------------------------------------------------------------------------

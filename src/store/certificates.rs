@@ -31,6 +31,7 @@ pub async fn rules(db: &Db, course_id: i64) -> anyhow::Result<Option<(i64, i64)>
 }
 
 pub async fn save_rules(db: &Db, course_id: i64, min_quiz_percent: i64, min_exercises: i64) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO certificate_rules (course_id, min_quiz_percent, min_exercises, updated_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (course_id) DO UPDATE SET min_quiz_percent = $2, \
@@ -40,8 +41,10 @@ pub async fn save_rules(db: &Db, course_id: i64, min_quiz_percent: i64, min_exer
     .bind(min_quiz_percent)
     .bind(min_exercises)
     .bind(unix_now())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    super::courses::touch(&mut tx, course_id).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -22,6 +22,8 @@ pub struct CourseRow {
     pub time_zone: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Bumped by every change to the course's content (see `touch`): the key of its cache.
+    pub revision: i64,
 }
 
 impl CourseRow {
@@ -35,8 +37,8 @@ impl CourseRow {
 
 const COURSE: &str =
     "SELECT c.id, c.phase_id, ph.programme_id, pr.slug AS programme_slug, pr.title AS programme_title, \
-     c.slug, c.title, c.title_en, c.mode, c.status, c.time_zone, c.created_at, c.updated_at \
-     FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id JOIN programmes pr ON pr.id = ph.programme_id";
+     c.slug, c.title, c.title_en, c.mode, c.status, c.time_zone, c.created_at, c.updated_at, \
+     c.revision FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id JOIN programmes pr ON pr.id = ph.programme_id";
 
 #[derive(Clone, Debug, FromRow)]
 pub struct ModuleRow {
@@ -111,6 +113,52 @@ pub async fn by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<CourseRow>> {
     Ok(sqlx::query_as(&format!("{COURSE} WHERE c.slug = $1")).bind(slug).fetch_optional(&db.pool).await?)
 }
 
+/// A course with what one person is to it, in one query (every page of a course asks):
+/// one row per role she holds in its programme (one row, with no role, when she holds none).
+#[derive(FromRow)]
+struct CourseForRow {
+    #[sqlx(flatten)]
+    course: CourseRow,
+    enrolment: Option<String>,
+    participant: i64,
+    programme_role: Option<String>,
+}
+
+/// What `by_slug_for` tells about the person.
+pub struct CourseFor {
+    pub course: CourseRow,
+    /// Her roles in the course's programme, as stored.
+    pub programme_roles: Vec<String>,
+    /// 'learner' or 'tutor' when she is enrolled.
+    pub enrolment: Option<String>,
+    /// Whether she is a participant of the course's phase (its cohort).
+    pub participant: bool,
+}
+
+pub async fn by_slug_for(db: &Db, slug: &str, user_id: i64) -> anyhow::Result<Option<CourseFor>> {
+    let rows: Vec<CourseForRow> = sqlx::query_as(
+        "SELECT c.id, c.phase_id, ph.programme_id, pr.slug AS programme_slug, pr.title AS programme_title, \
+         c.slug, c.title, c.title_en, c.mode, c.status, c.time_zone, c.created_at, c.updated_at, c.revision, \
+         (SELECT e.role FROM course_enrolments e WHERE e.course_id = c.id AND e.user_id = $2) AS enrolment, \
+         (SELECT COUNT(*) FROM phase_participants pp WHERE pp.phase_id = c.phase_id AND pp.user_id = $2) \
+         AS participant, pm.role AS programme_role \
+         FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id JOIN programmes pr ON pr.id = ph.programme_id \
+         LEFT JOIN programme_members pm ON pm.programme_id = ph.programme_id AND pm.user_id = $2 \
+         WHERE c.slug = $1",
+    )
+    .bind(slug)
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let programme_roles = rows.iter().filter_map(|r| r.programme_role.clone()).collect();
+    Ok(rows.into_iter().next().map(|r| CourseFor {
+        course: r.course,
+        programme_roles,
+        enrolment: r.enrolment,
+        participant: r.participant > 0,
+    }))
+}
+
 pub async fn by_id(db: &Db, id: i64) -> anyhow::Result<Option<CourseRow>> {
     Ok(sqlx::query_as(&format!("{COURSE} WHERE c.id = $1")).bind(id).fetch_optional(&db.pool).await?)
 }
@@ -133,36 +181,40 @@ pub async fn of_programme(db: &Db, programme_id: i64) -> anyhow::Result<Vec<(i64
 /// Who may see a course in "my courses": its tutors and the learners of a published
 /// course (the phase's participants for a cohort course, those who enrolled for an open
 /// one), and the managers of its programme.
-const MINE: &str = "(EXISTS (SELECT 1 FROM course_enrolments e WHERE e.course_id = c.id AND e.user_id = $1 \
-        AND (e.role = 'tutor' OR c.status = 'published')) \
-     OR (c.status = 'published' AND c.mode = 'cohort' AND EXISTS (SELECT 1 FROM phase_participants pp \
-        WHERE pp.phase_id = c.phase_id AND pp.user_id = $1)) \
-     OR EXISTS (SELECT 1 FROM programme_members m WHERE m.programme_id = ph.programme_id AND m.user_id = $1 \
-        AND m.role = 'manager'))";
+/// `user` is the SQL expression of the user's id; `c` a course and `ph` its phase.
+fn mine_condition(user: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM course_enrolments e WHERE e.course_id = c.id AND e.user_id = {user} \
+            AND (e.role = 'tutor' OR c.status = 'published')) \
+         OR (c.status = 'published' AND c.mode = 'cohort' AND EXISTS (SELECT 1 FROM phase_participants pp \
+            WHERE pp.phase_id = c.phase_id AND pp.user_id = {user})) \
+         OR EXISTS (SELECT 1 FROM programme_members m WHERE m.programme_id = ph.programme_id \
+            AND m.user_id = {user} AND m.role = 'manager'))"
+    )
+}
+
+/// How many courses are in the "my courses" of the user whose id is the SQL expression
+/// `user`: a subquery, for the session lookup (the menu of every page links to them).
+pub(crate) fn count_mine(user: &str) -> String {
+    format!(
+        "(SELECT COUNT(*) FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id WHERE {})",
+        mine_condition(user)
+    )
+}
 
 pub async fn mine(db: &Db, user_id: i64) -> anyhow::Result<Vec<CourseRow>> {
-    Ok(sqlx::query_as(&format!("{COURSE} WHERE {MINE} ORDER BY ph.start_date DESC, c.id DESC"))
+    Ok(sqlx::query_as(&format!("{COURSE} WHERE {} ORDER BY ph.start_date DESC, c.id DESC", mine_condition("$1")))
         .bind(user_id)
         .fetch_all(&db.pool)
         .await?)
 }
 
-/// Whether "my courses" has anything: decides the link in the site's menu.
-pub async fn has_any(db: &Db, user_id: i64) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id WHERE {MINE}"
-    ))
-    .bind(user_id)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(n > 0)
-}
-
 /// Published open courses the person has not joined yet.
 pub async fn open_to_join(db: &Db, user_id: i64) -> anyhow::Result<Vec<CourseRow>> {
     Ok(sqlx::query_as(&format!(
-        "{COURSE} WHERE c.mode = 'open' AND c.status = 'published' AND pr.is_public = 1 AND NOT {MINE} \
-         ORDER BY c.id DESC"
+        "{COURSE} WHERE c.mode = 'open' AND c.status = 'published' AND pr.is_public = 1 AND NOT {} \
+         ORDER BY c.id DESC",
+        mine_condition("$1")
     ))
     .bind(user_id)
     .fetch_all(&db.pool)
@@ -208,7 +260,61 @@ pub async fn update(tx: &mut Tx, id: i64, f: &CourseFields<'_>) -> anyhow::Resul
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    touch(tx, id).await
+}
+
+// ---------------------------------------------------------------------------------------
+// The course's revision: every write below to the course, its modules and lessons (and
+// those of store::quizzes, store::exercises and the certificate rules) bumps it in the
+// write's transaction, so that no node serves a course's content from an older cache.
+
+/// Bumps the revision of a course.
+pub async fn touch(tx: &mut Tx, course_id: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE courses SET revision = revision + 1 WHERE id = $1").bind(course_id).execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Bumps the revision of the course a module belongs to.
+pub async fn touch_module(tx: &mut Tx, module_id: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE courses SET revision = revision + 1 WHERE id = (SELECT course_id FROM course_modules WHERE id = $1)",
+    )
+    .bind(module_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Bumps the revision of the course whose module holds `table`'s row `id` (a lesson, quiz
+/// or exercise).
+pub async fn touch_module_item(tx: &mut Tx, table: ModuleItemTable, id: i64) -> anyhow::Result<()> {
+    sqlx::query(&format!(
+        "UPDATE courses SET revision = revision + 1 WHERE id = \
+         (SELECT m.course_id FROM course_modules m JOIN {} x ON x.module_id = m.id WHERE x.id = $1)",
+        table.name()
+    ))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The tables whose rows belong to a module.
+#[derive(Clone, Copy)]
+pub enum ModuleItemTable {
+    Lessons,
+    Quizzes,
+    Exercises,
+}
+
+impl ModuleItemTable {
+    fn name(self) -> &'static str {
+        match self {
+            ModuleItemTable::Lessons => "lessons",
+            ModuleItemTable::Quizzes => "quizzes",
+            ModuleItemTable::Exercises => "exercises",
+        }
+    }
 }
 
 pub async fn modules(db: &Db, course_id: i64) -> anyhow::Result<Vec<ModuleRow>> {
@@ -333,6 +439,7 @@ pub async fn programme_of_phase(db: &Db, phase_id: i64) -> anyhow::Result<Option
 }
 
 pub async fn insert_module(tx: &mut Tx, course_id: i64, f: &ModuleFields<'_>) -> anyhow::Result<i64> {
+    touch(tx, course_id).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO course_modules (course_id, position, title, title_en, summary, summary_en, opens_on, opens_time) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -364,12 +471,13 @@ pub async fn update_module(tx: &mut Tx, id: i64, f: &ModuleFields<'_>) -> anyhow
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    touch_module(tx, id).await
 }
 
 pub async fn delete_module(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
     // Lessons and quizzes go with their module (ON DELETE CASCADE); deleted explicitly too, so that
     // a SQLite connection without foreign keys would not leave orphans.
+    touch_module(tx, id).await?;
     sqlx::query("DELETE FROM lessons WHERE module_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM quiz_attempts WHERE quiz_id IN (SELECT id FROM quizzes WHERE module_id = $1)")
         .bind(id)
@@ -382,6 +490,9 @@ pub async fn delete_module(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
 
 /// Writes the order of a course's modules: ids in their new order get 1, 2, 3...
 pub async fn set_module_order(tx: &mut Tx, ids: &[i64]) -> anyhow::Result<()> {
+    if let Some(first) = ids.first() {
+        touch_module(tx, *first).await?;
+    }
     for (i, id) in ids.iter().enumerate() {
         sqlx::query("UPDATE course_modules SET position = $1 WHERE id = $2")
             .bind(i as i64 + 1)
@@ -393,6 +504,7 @@ pub async fn set_module_order(tx: &mut Tx, ids: &[i64]) -> anyhow::Result<()> {
 }
 
 pub async fn insert_lesson(tx: &mut Tx, module_id: i64, f: &LessonFields<'_>) -> anyhow::Result<i64> {
+    touch_module(tx, module_id).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO lessons (module_id, position, kind, title, title_en, body, body_en, status, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -426,16 +538,20 @@ pub async fn update_lesson(tx: &mut Tx, id: i64, f: &LessonFields<'_>) -> anyhow
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    touch_module_item(tx, ModuleItemTable::Lessons, id).await
 }
 
 pub async fn delete_lesson(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    touch_module_item(tx, ModuleItemTable::Lessons, id).await?;
     sqlx::query("DELETE FROM lessons WHERE id = $1").bind(id).execute(&mut **tx).await?;
     Ok(())
 }
 
 /// Writes the order of a module's lessons: ids in their new order get 1, 2, 3...
 pub async fn set_lesson_order(tx: &mut Tx, ids: &[i64]) -> anyhow::Result<()> {
+    if let Some(first) = ids.first() {
+        touch_module_item(tx, ModuleItemTable::Lessons, *first).await?;
+    }
     for (i, id) in ids.iter().enumerate() {
         sqlx::query("UPDATE lessons SET position = $1 WHERE id = $2")
             .bind(i as i64 + 1)

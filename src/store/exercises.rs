@@ -3,6 +3,7 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
+use super::courses::ModuleItemTable;
 use super::Db;
 use crate::domain::time::unix_now;
 
@@ -163,6 +164,7 @@ pub async fn of_course(db: &Db, course_id: i64) -> anyhow::Result<Vec<ExerciseRo
 }
 
 pub async fn insert(tx: &mut Tx, module_id: i64, f: &ExerciseFields<'_>) -> anyhow::Result<i64> {
+    super::courses::touch_module(tx, module_id).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO exercises (module_id, title, title_en, instructions, instructions_en, grouping, answer, \
          late_policy, rubric, due_at, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
@@ -203,10 +205,11 @@ pub async fn update(tx: &mut Tx, id: i64, f: &ExerciseFields<'_>) -> anyhow::Res
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    super::courses::touch_module_item(tx, ModuleItemTable::Exercises, id).await
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    super::courses::touch_module_item(tx, ModuleItemTable::Exercises, id).await?;
     // Submissions, grades and ratings go with it (ON DELETE CASCADE).
     sqlx::query("DELETE FROM exercises WHERE id = $1").bind(id).execute(&mut **tx).await?;
     Ok(())
@@ -229,20 +232,6 @@ pub async fn published_count(db: &Db, course_id: i64) -> anyhow::Result<i64> {
          WHERE m.course_id = $1 AND e.status = 'published'",
     )
     .bind(course_id)
-    .fetch_one(&db.pool)
-    .await?)
-}
-
-/// How many published exercises of the course the learner sent work to (alone or with her
-/// team): what certificates count.
-pub async fn done_count(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT s.exercise_id) FROM submissions s JOIN submission_members sm ON sm.submission_id = s.id \
-         JOIN exercises e ON e.id = s.exercise_id JOIN course_modules m ON m.id = e.module_id \
-         WHERE m.course_id = $1 AND sm.user_id = $2 AND s.state = 'sent' AND e.status = 'published'",
-    )
-    .bind(course_id)
-    .bind(user_id)
     .fetch_one(&db.pool)
     .await?)
 }

@@ -68,6 +68,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "teams", include_str!("../../migrations/0017_teams.sql")),
     (18, "certificates", include_str!("../../migrations/0018_certificates.sql")),
     (19, "exercises", include_str!("../../migrations/0019_exercises.sql")),
+    (20, "course_revision", include_str!("../../migrations/0020_course_revision.sql")),
 ];
 
 impl Db {

@@ -2,6 +2,7 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
+use super::courses::ModuleItemTable;
 use super::Db;
 use crate::domain::time::unix_now;
 
@@ -86,6 +87,7 @@ pub async fn of_course(db: &Db, course_id: i64) -> anyhow::Result<Vec<QuizRow>> 
 }
 
 pub async fn insert(tx: &mut Tx, module_id: i64, f: &QuizFields<'_>) -> anyhow::Result<i64> {
+    super::courses::touch_module(tx, module_id).await?;
     let now = unix_now();
     let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM quizzes WHERE module_id = $1")
         .bind(module_id)
@@ -118,10 +120,11 @@ pub async fn update(tx: &mut Tx, id: i64, f: &QuizFields<'_>) -> anyhow::Result<
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    super::courses::touch_module_item(tx, ModuleItemTable::Quizzes, id).await
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    super::courses::touch_module_item(tx, ModuleItemTable::Quizzes, id).await?;
     // Attempts go with their quiz (ON DELETE CASCADE); deleted explicitly too, as lessons.
     sqlx::query("DELETE FROM quiz_attempts WHERE quiz_id = $1").bind(id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM quizzes WHERE id = $1").bind(id).execute(&mut **tx).await?;
@@ -184,20 +187,6 @@ pub async fn progress(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result<V
     Ok(sqlx::query_as(
         "SELECT a.quiz_id, COUNT(*), MAX(a.score_milli) FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id \
          JOIN course_modules m ON m.id = q.module_id WHERE m.course_id = $1 AND a.user_id = $2 GROUP BY a.quiz_id",
-    )
-    .bind(course_id)
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// Every published quiz of a course with the learner's best submitted score (thousandths
-/// of a percent), `None` when she submitted nothing.
-pub async fn best_scores(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result<Vec<(i64, Option<i64>)>> {
-    Ok(sqlx::query_as(
-        "SELECT q.id, MAX(a.score_milli) FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
-         LEFT JOIN quiz_attempts a ON a.quiz_id = q.id AND a.user_id = $2 AND a.submitted_at IS NOT NULL \
-         WHERE m.course_id = $1 AND q.status = 'published' GROUP BY q.id ORDER BY q.id",
     )
     .bind(course_id)
     .bind(user_id)

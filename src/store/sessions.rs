@@ -33,6 +33,28 @@ pub async fn user_of(db: &Db, secret: &str) -> anyhow::Result<Option<UserRow>> {
     .await?)
 }
 
+#[derive(sqlx::FromRow)]
+struct UserAndCourses {
+    #[sqlx(flatten)]
+    user: UserRow,
+    courses: i64,
+}
+
+/// The same, and whether the user has courses (the menu of every page links to them): one
+/// query where pages would take two.
+pub async fn user_and_courses_of(db: &Db, secret: &str) -> anyhow::Result<Option<(UserRow, bool)>> {
+    let row: Option<UserAndCourses> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, {} AS courses FROM users WHERE id = \
+         (SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2)",
+        super::courses::count_mine("users.id")
+    ))
+    .bind(hash_secret(secret))
+    .bind(unix_now())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| (r.user, r.courses > 0)))
+}
+
 pub async fn delete(db: &Db, secret: &str) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(hash_secret(secret)).execute(&db.pool).await?;
     Ok(())

@@ -77,20 +77,32 @@ fn client_address(req: &Request, behind_proxy: bool) -> String {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
-async fn resolve_user(app: &App, headers: &HeaderMap) -> Result<(Option<UserRow>, Option<AuthMethod>), AppError> {
+/// Who is asking, how, and (for pages: the menu links to them) whether she has courses.
+struct Caller {
+    user: Option<UserRow>,
+    auth: Option<AuthMethod>,
+    has_courses: bool,
+}
+
+async fn resolve_user(app: &App, headers: &HeaderMap, api: bool) -> Result<Caller, AppError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let token = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or_default();
         return match api_tokens::user_of(&app.db, token).await? {
-            Some(u) => Ok((Some(u), Some(AuthMethod::ApiToken))),
+            Some(u) => Ok(Caller { user: Some(u), auth: Some(AuthMethod::ApiToken), has_courses: false }),
             None => Err(AppError::Unauthenticated),
         };
     }
     if let Some(secret) = cookies::get(headers, cookies::SESSION) {
-        if let Some(u) = sessions::user_of(&app.db, secret).await? {
-            return Ok((Some(u), Some(AuthMethod::Session)));
+        let found = if api {
+            sessions::user_of(&app.db, secret).await?.map(|u| (u, false))
+        } else {
+            sessions::user_and_courses_of(&app.db, secret).await?
+        };
+        if let Some((u, has_courses)) = found {
+            return Ok(Caller { user: Some(u), auth: Some(AuthMethod::Session), has_courses });
         }
     }
-    Ok((None, None))
+    Ok(Caller { user: None, auth: None, has_courses: false })
 }
 
 /// Behind a TLS-terminating proxy the request arrives in plain HTTP; the proxy says so.
@@ -161,9 +173,9 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
     let path = req.uri().path().to_owned();
     let api = is_api(&path);
     let headers = req.headers().clone();
-    let (user, auth, auth_err) = match resolve_user(&app, &headers).await {
-        Ok((u, a)) => (u, a, None),
-        Err(e) => (None, None, Some(e)),
+    let (Caller { user, auth, has_courses }, auth_err) = match resolve_user(&app, &headers, api).await {
+        Ok(caller) => (caller, None),
+        Err(e) => (Caller { user: None, auth: None, has_courses: false }, Some(e)),
     };
     let locale = user
         .as_ref()
@@ -176,11 +188,6 @@ pub async fn middleware(State(app): State<App>, mut req: Request, next: Next) ->
     let existing_csrf = cookies::get(req.headers(), cookies::CSRF).map(str::to_owned);
     let new_csrf = existing_csrf.is_none().then(crate::store::new_secret);
     let csrf = existing_csrf.clone().or_else(|| new_csrf.clone()).unwrap_or_default();
-    // One small query, for pages only: the menu links to the courses of those who have some.
-    let has_courses = match (&user, api) {
-        (Some(u), false) => crate::store::courses::has_any(&app.db, u.id).await.unwrap_or(false),
-        _ => false,
-    };
     let ctx = Ctx {
         has_courses,
         zone: user.as_ref().map(|u| u.time_zone().zone()).unwrap_or(TimeZone::UTC),

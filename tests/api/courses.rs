@@ -393,3 +393,104 @@ async fn the_manager_pages_create_edit_and_keep_what_was_typed() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Ce champ est obligatoire") && html.contains("value=\"open\" selected"));
 }
+
+/// The pages of a course read its structure from memory (`courses::content`, per revision
+/// of the course): every kind of edit must show at once, to a learner who just read it.
+#[tokio::test]
+async fn a_learner_sees_every_edit_at_once() {
+    let app = spawn_app_with(true).await;
+    let email = app.confirmed_user("awa@example.sn").await;
+    let learner = app.client_for(&email, crate::helpers::PASSWORD).await;
+    let enrolled = learner.post(app.url(&format!("/api/v1/courses/{MOOC}/enrolment"))).send().await.unwrap();
+    assert_eq!(enrolled.status(), 201);
+    // The open course's programme is managed by the administrators.
+    let manager = app.demo_client("admin@cfi.demo").await;
+    let base = format!("/api/v1/courses/{MOOC}");
+    let page = |path: String| {
+        let learner = learner.clone();
+        let url = app.url(&path);
+        async move {
+            let r = learner.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            r.text().await.unwrap()
+        }
+    };
+    let course_page = format!("/cours/{MOOC}");
+    let (_, v) = get(&manager, &app, &base).await;
+    let module = v["modules"][0].clone();
+    let m = module["id"].as_i64().unwrap();
+    let l = module["lessons"][0]["id"].as_i64().unwrap();
+    let lesson_page = format!("/cours/{MOOC}/lecons/{l}");
+    assert!(!page(lesson_page.clone()).await.contains("Relu par la rédaction"));
+    assert!(!page(course_page.clone()).await.contains("Semaine revue"));
+
+    // A lesson's body.
+    let (s, lesson) = get(&manager, &app, &format!("{base}/lessons/{l}")).await;
+    assert_eq!(s, 200, "{lesson}");
+    let mut edited = json!({
+        "title": lesson["title"], "title_en": lesson["title_en"], "kind": lesson["kind"],
+        "body": format!("{}\n\nRelu par la rédaction.", lesson["body"].as_str().unwrap()),
+        "body_en": lesson["body_en"], "status": "published",
+    });
+    let r = manager.put(app.url(&format!("{base}/modules/{m}/lessons/{l}"))).json(&edited).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(page(lesson_page.clone()).await.contains("Relu par la rédaction"), "the lesson page");
+    let (_, read) = get(&learner, &app, &format!("{base}/lessons/{l}")).await;
+    assert!(read["html"].as_str().unwrap().contains("Relu par la rédaction"), "the API");
+    // Back to a draft: gone for her.
+    edited["status"] = json!("draft");
+    let r = manager.put(app.url(&format!("{base}/modules/{m}/lessons/{l}"))).json(&edited).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = learner.get(app.url(&lesson_page)).send().await.unwrap();
+    assert_eq!(r.status(), 404, "a draft again");
+
+    // A module's title.
+    let r = manager
+        .put(app.url(&format!("{base}/modules/{m}")))
+        .json(&json!({"title": "Semaine revue", "opens_on": module["opens_on"], "opens_time": module["opens_time"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+    assert!(page(course_page.clone()).await.contains("Semaine revue"));
+
+    // A new quiz, then without it.
+    let r = manager
+        .post(app.url(&format!("{base}/modules/{m}/quizzes")))
+        .json(&json!({"title": "Quiz surprise", "status": "published", "text": "? Une source se vérifie ?\n+ oui\n- non"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let quiz: Value = r.json().await.unwrap();
+    assert!(page(course_page.clone()).await.contains("Quiz surprise"));
+    let (_, standing) = get(&learner, &app, &format!("{base}/certificate")).await;
+    assert!(standing["missing"].to_string().contains("Quiz surprise"), "{standing}");
+    let r = manager.delete(app.url(&format!("{base}/quizzes/{}", quiz["id"]))).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(!page(course_page.clone()).await.contains("Quiz surprise"));
+
+    // The certificate rules.
+    for percent in [100, 50] {
+        let r = manager
+            .put(app.url(&format!("{base}/certificate-rules")))
+            .json(&json!({"min_quiz_percent": percent, "min_exercises": 0}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let (_, standing) = get(&learner, &app, &format!("{base}/certificate")).await;
+        assert!(standing["missing"][0].as_str().unwrap().ends_with(&format!("/ {percent} %")), "{standing}");
+    }
+
+    // The course's title.
+    let (_, v) = get(&manager, &app, &base).await;
+    let r = manager
+        .put(app.url(&base))
+        .json(&json!({"title": "Journalisme mobile, deuxième édition", "mode": "open", "status": "published", "time_zone": v["time_zone"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert!(page(course_page).await.contains("Journalisme mobile, deuxième édition"));
+}

@@ -12,7 +12,9 @@ use crate::app::App;
 use crate::courses::{self, localised, Access, CourseView, LessonView};
 use crate::domain::time::TimeZoneName;
 use crate::error::AppResult;
+use crate::exercises::Sent;
 use crate::i18n::I18n;
+use crate::quizzes::Progress;
 use crate::quizzes::QuizItem;
 use crate::store::courses::CourseRow;
 use crate::web::context::Ctx;
@@ -167,14 +169,22 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let i = ctx.i18n();
     // The course is read once and handed to the parts of the page (the team and the
     // standing used to read it again each: queries per page bound the throughput).
-    let (c, v) = courses::outline_and_course(&app, user, &slug).await?;
-    let quizzes = crate::quizzes::items(&app, user, &c, &v).await?;
-    let exercises = crate::exercises::items(&app, user, &c, &v).await?;
+    // Its structure comes from memory (`courses::content`); what is hers, from her attempts
+    // and her work, each read once for the outline and the certificate standing alike.
+    let (c, v, content) = courses::outline_and_course(&app, user, &slug).await?;
+    let learner = v.access == Access::Learner;
+    let (progress, work) = if learner {
+        (Progress::of(&app, c.id, user.id).await?, Sent::of(&app, c.id, user.id).await?)
+    } else {
+        Default::default()
+    };
+    let quizzes = crate::quizzes::items(&content, &v, &progress);
+    let exercises = crate::exercises::items(&content, &v, &work);
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
-    let (team, certificate) = if v.access == Access::Learner {
+    let (team, certificate) = if learner {
         (
             crate::teams::mine_in(&app, &c, user).await?,
-            Some(crate::certificates::standing_in(&app, &c, v.access, user).await?),
+            Some(crate::certificates::standing_from(&app, &c, &content, &progress, &work, user).await?),
         )
     } else {
         (None, None)
