@@ -136,7 +136,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
         .bind(format!("Apprenant·e {k:05}"))
         .bind(&hash)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         sqlx::query(
             "INSERT INTO phase_participants (phase_id, user_id, source, added_by, added_at) VALUES ($1, $2, 'manager', $3, $4)",
@@ -145,7 +145,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
         .bind(id)
         .bind(tutor)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         ids.push(id);
     }
@@ -156,7 +156,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
          ORDER BY t.number",
     )
     .bind(course)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     for (number, user) in existing {
         if teams.len() < number as usize {
@@ -172,7 +172,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
          WHERE m.course_id = $1 AND m.position <= 3 ORDER BY m.position",
     )
     .bind(course)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let scores = r#"{"motivation":3,"reactivity":4,"teamwork":4}"#;
     for (week, (exercise, due, grouping)) in exercises.iter().enumerate() {
@@ -205,13 +205,13 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
             .bind(at)
             .bind(members[0])
             .bind((offset > 0) as i64)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             for m in members {
                 sqlx::query("INSERT INTO submission_members (submission_id, user_id) VALUES ($1, $2)")
                     .bind(sid)
                     .bind(m)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
             }
             if week < 2 || k % 2 == 0 {
@@ -225,7 +225,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
                 .bind(40_000 + ((k * 7 + week * 13) % 60) as i64 * 1000)
                 .bind(60_000)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             }
             if team {
@@ -239,7 +239,7 @@ async fn fixture(app: &tremplin::app::App, n: usize) -> anyhow::Result<()> {
                         .bind(ratee)
                         .bind(3 + ((rater + ratee) % 3))
                         .bind(now)
-                        .execute(&mut *tx)
+                        .execute(&mut **tx)
                         .await?;
                     }
                 }

@@ -294,17 +294,17 @@ async fn fixture(app: &App, dir: &Path, n_learners: usize, n_attempts: usize) ->
         sqlx::query("UPDATE course_modules SET opens_on = $1 WHERE id = $2")
             .bind(moved.to_string())
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         opens_at.push(moved.to_zoned(jiff::tz::TimeZone::get("Africa/Tunis")?)?.timestamp().as_second());
     }
-    sqlx::query("UPDATE courses SET revision = revision + 1 WHERE id = $1").bind(course_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE courses SET revision = revision + 1 WHERE id = $1").bind(course_id).execute(&mut **tx).await?;
     let quizzes: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT q.id, q.definition, m.position FROM quizzes q JOIN course_modules m ON m.id = q.module_id \
          WHERE m.course_id = $1 AND q.status = 'published' ORDER BY m.position, q.position",
     )
     .bind(course_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
     let quizzes: Vec<(i64, Quiz, i64)> = quizzes
         .into_iter()
@@ -379,7 +379,7 @@ async fn fixture(app: &App, dir: &Path, n_learners: usize, n_attempts: usize) ->
     let ids: BTreeMap<String, (i64, String, i64)> = sqlx::query_as::<_, (String, i64, String, i64)>(
         "SELECT email, id, name, created_at FROM users WHERE email LIKE '%@mooc.invalid'",
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .map(|(e, id, name, at)| (e, (id, name, at)))
@@ -391,7 +391,7 @@ async fn fixture(app: &App, dir: &Path, n_learners: usize, n_attempts: usize) ->
     .bind(programme_id)
     .bind(id_of("responsable-tap@mooc.invalid")?)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let mut learners: Vec<Learner> = (0..n_learners)
         .map(|k| {

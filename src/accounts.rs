@@ -388,7 +388,7 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
         let identifying: Vec<String> = form.questions().filter(|q| q.identifying).map(|q| q.id.clone()).collect();
         for f in crate::store::attachments::of_application(&app.db, application_id).await? {
             if identifying.contains(&f.question_id) {
-                sqlx::query("DELETE FROM attachments WHERE id = $1").bind(&f.id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM attachments WHERE id = $1").bind(&f.id).execute(&mut **tx).await?;
                 files_gone.push(f.id);
             }
         }
@@ -401,23 +401,23 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
         };
         let answers: String = sqlx::query_scalar("SELECT answers FROM applications WHERE id = $1")
             .bind(application_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         sqlx::query("UPDATE applications SET answers = $1, conflict_answers = NULL WHERE id = $2")
             .bind(strip(&answers))
             .bind(application_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         let versions: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, answers FROM application_versions WHERE application_id = $1")
                 .bind(application_id)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await?;
         for (vid, a) in versions {
             sqlx::query("UPDATE application_versions SET answers = $1 WHERE id = $2")
                 .bind(strip(&a))
                 .bind(vid)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
@@ -426,20 +426,20 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
          (SELECT id FROM applications WHERE user_id = $1 AND status = 'draft')",
     )
     .bind(user.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM applications WHERE user_id = $1 AND status = 'draft'")
         .bind(user.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     // Drafts of her own course work go; work sent stays with the course, under the
     // anonymous shell (a team's work is also her teammates').
     sqlx::query("DELETE FROM submissions WHERE owner = $1 AND state = 'draft'")
         .bind(format!("u{}", user.id))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     for table in ["sessions", "api_tokens", "account_tokens", "programme_members"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user.id).execute(&mut *tx).await?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user.id).execute(&mut **tx).await?;
     }
     sqlx::query(
         "UPDATE users SET email = $1, name = $2, password_hash = '!', gender = '', country = '', is_admin = 0, \
@@ -449,7 +449,7 @@ pub async fn delete_account(app: &App, user: &UserRow, password: &str) -> AppRes
     .bind("—")
     .bind(unix_now())
     .bind(user.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     crate::attachments::remove_files(app, &files_gone).await;

@@ -311,7 +311,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             .bind(user_id)
             .bind(role.code())
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
     }
@@ -334,7 +334,7 @@ pub async fn load_if_empty(app: &App) -> anyhow::Result<bool> {
             .bind(programme_ids[0])
             .bind(user_id)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
     demo_calls(&mut tx, programme_ids[0], &hash).await?;
@@ -784,7 +784,7 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
         .bind(pdf.len() as i64)
         .bind(digest)
         .bind(unix_now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         answers["q21"] = serde_json::Value::String(id);
         for table in [
@@ -794,7 +794,7 @@ async fn demo_attachments(app: &App) -> anyhow::Result<()> {
             sqlx::query(&format!("UPDATE {table}"))
                 .bind(answers.to_string())
                 .bind(application_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
@@ -941,7 +941,7 @@ async fn demo_certificates(app: &App) -> anyhow::Result<()> {
             .bind(score * 1000)
             .bind(at)
             .bind(at + 600)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         tx.commit().await?;

@@ -192,14 +192,14 @@ pub async fn drop_reviewer(app: &App, user: &UserRow, slug: &str, reviewer_id: i
     let done = sqlx::query("UPDATE reviewers SET active = 0 WHERE id = $1 AND call_id = $2")
         .bind(reviewer_id)
         .bind(call.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     sqlx::query("DELETE FROM reviews WHERE reviewer_id = $1 AND status <> 'submitted'")
         .bind(reviewer_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     tx.commit().await?;
     Ok(assign_call(app, &call).await?.assigned)

@@ -264,7 +264,7 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
             sqlx::query("UPDATE submissions SET sent_at = $1, created_at = $1, updated_at = $1 WHERE id = $2")
                 .bind(secs(at))
                 .bind(sid)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             // Week 3: half the work graded, none released yet (the tutor's queue).
             if week < 2 || k % 2 == 0 {
@@ -291,7 +291,7 @@ pub async fn load(app: &App) -> anyhow::Result<()> {
                     )
                     .bind(secs(after(*due, 48)).min(secs(now)))
                     .bind(sid)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 }
             }

@@ -41,7 +41,7 @@ pub async fn save_rules(db: &Db, course_id: i64, min_quiz_percent: i64, min_exer
     .bind(min_quiz_percent)
     .bind(min_exercises)
     .bind(unix_now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     super::courses::touch(&mut tx, course_id).await?;
     tx.commit().await?;

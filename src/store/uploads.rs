@@ -65,7 +65,7 @@ pub async fn insert(db: &Db, u: &UploadRow) -> anyhow::Result<()> {
     .bind(u.created_at)
     .bind(u.updated_at)
     .bind(u.expires_at)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     Ok(())
@@ -91,7 +91,7 @@ pub async fn advance(db: &Db, id: &str, old: u64, new: u64, expires_at: i64, now
     .bind(now)
     .bind(id)
     .bind(old as i64)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
@@ -108,7 +108,7 @@ pub async fn finish(db: &Db, id: &str, detected_type: &str, sha256: &str, now: i
     .bind(sha256)
     .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     Ok(())
@@ -116,7 +116,7 @@ pub async fn finish(db: &Db, id: &str, detected_type: &str, sha256: &str, now: i
 
 pub async fn delete(db: &Db, id: &str) -> anyhow::Result<()> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM uploads WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM uploads WHERE id = $1").bind(id).execute(&mut **tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -138,7 +138,7 @@ pub async fn delete_if_expired(db: &Db, id: &str, now: i64) -> anyhow::Result<bo
     let done = sqlx::query("DELETE FROM uploads WHERE id = $1 AND completed_at IS NULL AND expires_at <= $2")
         .bind(id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     tx.commit().await?;
     Ok(done.rows_affected() == 1)
