@@ -125,8 +125,8 @@ fn completion_from(content: &Content, progress: &Progress, work: &Sent) -> (Comp
 /// The learner's completion of the course (two queries: her attempts and her work).
 async fn completion(app: &App, course: &CourseRow, user: &UserRow) -> AppResult<(Completion, Vec<String>)> {
     let content = crate::courses::content(app, course).await?;
-    let progress = Progress::of(app, course.id, user.id).await?;
-    let work = Sent::of(app, course.id, user.id).await?;
+    let progress = Progress::of(app, &content, course.id, user.id).await?;
+    let work = Sent::of(app, &content, course.id, user.id).await?;
     Ok(completion_from(&content, &progress, &work))
 }
 
@@ -137,8 +137,8 @@ pub async fn standing(app: &App, user: &UserRow, slug: &str) -> AppResult<Standi
         return Err(AppError::Forbidden);
     }
     let content = crate::courses::content(app, &course).await?;
-    let progress = Progress::of(app, course.id, user.id).await?;
-    let work = Sent::of(app, course.id, user.id).await?;
+    let progress = Progress::of(app, &content, course.id, user.id).await?;
+    let work = Sent::of(app, &content, course.id, user.id).await?;
     standing_from(app, &course, &content, &progress, &work, user).await
 }
 

@@ -308,6 +308,9 @@ pub struct Content {
     pub exercises: Vec<crate::store::exercises::ExerciseRow>,
     /// (minimum quiz percent, minimum exercises) when the course has its own rules.
     pub certificate_rules: Option<(i64, i64)>,
+    /// Whether the manager formed teams (most open courses have none: their learners'
+    /// pages then never look for one).
+    pub has_teams: bool,
     /// Lessons read so far, with their bodies rendered, filled as they are opened.
     bodies: std::sync::Mutex<std::collections::HashMap<i64, Arc<ReadLesson>>>,
 }
@@ -356,7 +359,7 @@ impl Content {
     }
 }
 
-/// The content of the course at its revision: from memory, or read (four queries).
+/// The content of the course at its revision: from memory, or read (five queries).
 pub async fn content(app: &App, c: &CourseRow) -> AppResult<Arc<Content>> {
     app.cache
         .revisioned("course", c.id, c.revision, async {
@@ -367,6 +370,7 @@ pub async fn content(app: &App, c: &CourseRow) -> AppResult<Arc<Content>> {
                 quizzes: crate::store::quizzes::of_course(&app.db, c.id).await?,
                 exercises: crate::store::exercises::of_course(&app.db, c.id).await?,
                 certificate_rules: crate::store::certificates::rules(&app.db, c.id).await?,
+                has_teams: crate::store::teams::any(&app.db, c.id).await?,
                 bodies: Default::default(),
             })
         })

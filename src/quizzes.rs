@@ -17,6 +17,7 @@ use crate::app::App;
 use crate::courses::{self, may_read, Access, Content, CourseSummary, CourseView};
 use crate::domain::quiz::{check_attempt, check_same_attempt, Answers, Graded, Kind, Quiz, QuizError};
 use crate::domain::quiz_text;
+use crate::domain::time::unix_now;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::programmes::line;
 use crate::store::accounts::UserRow;
@@ -335,9 +336,49 @@ pub async fn submit(
     number: u32,
     answers: &Answers,
 ) -> AppResult<Submitted> {
-    let (_, access, q) = readable(app, user, slug, id).await?;
+    taking(app, user, slug, id).await?.submit(app, user, number, answers).await
+}
+
+/// A quiz as the learner answers it: read once (the course and the quiz), for the page's
+/// form to read its answers against the questions, then to record them.
+pub struct Taking {
+    course: CourseRow,
+    access: Access,
+    quiz: QuizRow,
+}
+
+/// The quiz if the viewer may read it.
+pub async fn taking(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<Taking> {
+    let (course, access, quiz) = readable(app, user, slug, id).await?;
+    Ok(Taking { course, access, quiz })
+}
+
+impl Taking {
+    pub fn course(&self) -> CourseSummary {
+        CourseSummary::from(&self.course)
+    }
+
+    /// The questions (the attempts are not read).
+    pub fn questions(&self) -> QuizView {
+        view(&self.quiz, self.access, &[])
+    }
+
+    /// Grades and records the answers: see `submit`.
+    pub async fn submit(&self, app: &App, user: &UserRow, number: u32, answers: &Answers) -> AppResult<Submitted> {
+        record(app, user, self.access, &self.quiz, number, answers).await
+    }
+}
+
+async fn record(
+    app: &App,
+    user: &UserRow,
+    access: Access,
+    q: &QuizRow,
+    number: u32,
+    answers: &Answers,
+) -> AppResult<Submitted> {
     learner_only(access)?;
-    let quiz = definition(&q);
+    let quiz = definition(q);
     let graded = quiz.grade(answers).map_err(|e| {
         let question = match &e {
             crate::domain::quiz::AnswerError::UnknownQuestion(q) => q.clone(),
@@ -348,40 +389,75 @@ pub async fn submit(
         };
         AppError::Answers(BTreeMap::from([(question, e.message_key())]))
     })?;
-    let mut tx = app.db.begin().await?;
-    let attempts = store::attempts_tx(&mut tx, q.id, user.id).await?;
-    let attempt_id = match attempts.iter().find(|a| !a.is_submitted()) {
-        Some(open) => {
-            check_same_attempt(number, open.number as u32).map_err(other_attempt)?;
-            open.id
-        }
-        None => {
-            if attempts.iter().any(|a| a.number == number as i64) {
-                return Err(AppError::Conflict { field: "attempt", key: "error.quiz.already_submitted" });
-            }
-            let next = check_attempt(attempts.len() as u32, quiz.max_attempts)
-                .map_err(|e| AppError::Refused(e.message_key()))?;
-            check_same_attempt(number, next).map_err(other_attempt)?;
-            store::start(&mut tx, q.id, user.id, next as i64)
-                .await?
-                .ok_or(AppError::Conflict { field: "attempt", key: "error.quiz.already_submitted" })?
-        }
-    };
     let answers_json = serde_json::to_string(answers).map_err(anyhow::Error::from)?;
     let graded_json = serde_json::to_string(&graded).map_err(anyhow::Error::from)?;
+    let now = unix_now();
     let s = Submission {
         answers: &answers_json,
         score_milli: milli(graded.score_percent),
         passed: graded.passed,
         graded: &graded_json,
+        submitted_at: now,
     };
-    if !store::submit(&mut tx, attempt_id, &s).await? {
-        return Err(AppError::Conflict { field: "attempt", key: "error.quiz.already_submitted" });
+    let already = || AppError::Conflict { field: "attempt", key: "error.quiz.already_submitted" };
+    // Her attempts decide which one the answers go to; the write is then one statement that
+    // succeeds only if nobody wrote that attempt in between (the attempt still open, or the
+    // number still free), so no transaction holds the write lock while deciding. Writing a
+    // new attempt may find it just started (her other tab): read again, and it is the open one.
+    let mut attempts = vec![];
+    let mut attempt_id = None;
+    for _ in 0..2 {
+        attempts = store::attempts(&app.db, q.id, user.id).await?;
+        match attempts.iter().find(|a| !a.is_submitted()) {
+            Some(open) => {
+                check_same_attempt(number, open.number as u32).map_err(other_attempt)?;
+                let _turn = app.db.write_turn().await?;
+                if !store::submit(&app.db.pool, open.id, &s).await? {
+                    return Err(already());
+                }
+                attempt_id = Some(open.id);
+                break;
+            }
+            None => {
+                if attempts.iter().any(|a| a.number == number as i64) {
+                    return Err(already());
+                }
+                let next = check_attempt(attempts.len() as u32, quiz.max_attempts)
+                    .map_err(|e| AppError::Refused(e.message_key()))?;
+                check_same_attempt(number, next).map_err(other_attempt)?;
+                let _turn = app.db.write_turn().await?;
+                if let Some(id) = store::insert_submitted(&app.db, q.id, user.id, next as i64, &s).await? {
+                    attempts.push(AttemptRow {
+                        id,
+                        quiz_id: q.id,
+                        user_id: user.id,
+                        number: next as i64,
+                        answers: String::new(),
+                        score_milli: None,
+                        passed: 0,
+                        graded: None,
+                        started_at: now,
+                        submitted_at: None,
+                    });
+                    attempt_id = Some(id);
+                    break;
+                }
+            }
+        }
     }
-    tx.commit().await?;
+    let attempt_id = attempt_id.ok_or_else(already)?;
     tracing::info!(quiz = q.id, learner = user.id, number, score = graded.score_percent, "quiz attempt submitted");
-    let attempts = store::attempts(&app.db, q.id, user.id).await?;
-    let quiz_view = view(&q, access, &attempts);
+    // Her attempts as now stored, without reading them again: those read before the
+    // write, the one just recorded updated as written.
+    let (score_milli, passed) = (s.score_milli, s.passed);
+    if let Some(a) = attempts.iter_mut().find(|a| a.id == attempt_id) {
+        a.answers = answers_json;
+        a.score_milli = Some(score_milli);
+        a.passed = passed as i64;
+        a.graded = Some(graded_json);
+        a.submitted_at = Some(now);
+    }
+    let quiz_view = view(q, access, &attempts);
     let attempt = quiz_view
         .attempts
         .iter()
@@ -427,7 +503,11 @@ pub fn items(content: &Content, v: &CourseView, progress: &Progress) -> Vec<Quiz
 pub struct Progress(BTreeMap<i64, (i64, Option<i64>)>);
 
 impl Progress {
-    pub async fn of(app: &App, course_id: i64, user_id: i64) -> AppResult<Progress> {
+    /// Hers in the course (no query when it has no quiz).
+    pub async fn of(app: &App, content: &Content, course_id: i64, user_id: i64) -> AppResult<Progress> {
+        if content.quizzes.is_empty() {
+            return Ok(Progress::default());
+        }
         Ok(Progress(
             store::progress(&app.db, course_id, user_id).await?.into_iter().map(|(q, n, b)| (q, (n, b))).collect(),
         ))

@@ -200,6 +200,9 @@ async fn save(app: &App, course: &CourseRow, teams: &[Vec<i64>], by: &UserRow) -
 /// The signed-in learner's team (none yet: `None`).
 pub async fn mine(app: &App, user: &UserRow, slug: &str) -> AppResult<Option<Team>> {
     let (course, _) = crate::courses::access(app, user, slug).await?;
+    if !crate::courses::content(app, &course).await?.has_teams {
+        return Ok(None);
+    }
     mine_in(app, &course, user).await
 }
 

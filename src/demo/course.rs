@@ -604,8 +604,9 @@ async fn attempts(app: &App, course: i64, phase: i64) -> anyhow::Result<()> {
                     score_milli: (graded.score_percent * 1000.0).round() as i64,
                     passed: graded.passed,
                     graded: &graded_json,
+                    submitted_at: crate::domain::time::unix_now(),
                 };
-                quizzes_store::submit(&mut tx, id, &s).await?;
+                quizzes_store::submit(&mut **tx, id, &s).await?;
             }
         }
     }

@@ -61,6 +61,7 @@ pub struct Submission<'a> {
     pub score_milli: i64,
     pub passed: bool,
     pub graded: &'a str,
+    pub submitted_at: i64,
 }
 
 const QUIZ: &str = "SELECT q.id, q.module_id, q.position, q.title, q.title_en, q.definition, q.status, q.updated_at \
@@ -164,8 +165,12 @@ pub async fn start(tx: &mut Tx, quiz_id: i64, user_id: i64, number: i64) -> anyh
 }
 
 /// Records the result of an attempt still open; `false` when it was already submitted (a
-/// concurrent submit won): the condition makes the first write the only one.
-pub async fn submit(tx: &mut Tx, attempt_id: i64, s: &Submission<'_>) -> anyhow::Result<bool> {
+/// concurrent submit won): the condition makes the first write the only one. One statement,
+/// in a transaction or on its own.
+pub async fn submit<'e, E>(ex: E, attempt_id: i64, s: &Submission<'_>) -> anyhow::Result<bool>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
     let done = sqlx::query(
         "UPDATE quiz_attempts SET answers = $1, score_milli = $2, passed = $3, graded = $4, submitted_at = $5 \
          WHERE id = $6 AND submitted_at IS NULL",
@@ -174,11 +179,37 @@ pub async fn submit(tx: &mut Tx, attempt_id: i64, s: &Submission<'_>) -> anyhow:
     .bind(s.score_milli)
     .bind(s.passed as i64)
     .bind(s.graded)
-    .bind(unix_now())
+    .bind(s.submitted_at)
     .bind(attempt_id)
-    .execute(&mut **tx)
+    .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Writes attempt `number`, started and submitted at once (a page's form sends the answers
+/// of an attempt never started); `None` when that attempt exists already. One statement.
+pub async fn insert_submitted(
+    db: &Db,
+    quiz_id: i64,
+    user_id: i64,
+    number: i64,
+    s: &Submission<'_>,
+) -> anyhow::Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO quiz_attempts (quiz_id, user_id, number, started_at, answers, score_milli, passed, graded, \
+         submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $4) \
+         ON CONFLICT (quiz_id, user_id, number) DO NOTHING RETURNING id",
+    )
+    .bind(quiz_id)
+    .bind(user_id)
+    .bind(number)
+    .bind(s.submitted_at)
+    .bind(s.answers)
+    .bind(s.score_milli)
+    .bind(s.passed as i64)
+    .bind(s.graded)
+    .fetch_optional(&db.pool)
+    .await?)
 }
 
 /// Per quiz of the course a learner touched: (quiz id, attempts started, best score in

@@ -82,6 +82,15 @@ pub async fn counts(db: &Db, course_id: i64) -> anyhow::Result<(i64, i64, i64)> 
 }
 
 /// The learner's team in the course: (team id, number).
+/// Whether the course has any team.
+pub async fn any(db: &Db, course_id: i64) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM teams WHERE course_id = $1")
+        .bind(course_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
 pub async fn team_of(db: &Db, course_id: i64, user_id: i64) -> anyhow::Result<Option<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT t.id, t.number FROM team_members m JOIN teams t ON t.id = m.team_id \
@@ -121,6 +130,8 @@ pub async fn members(db: &Db, course_id: i64) -> anyhow::Result<Vec<(i64, i64)>>
 /// Replaces every team of the course with these (each a list of user ids).
 pub async fn replace(tx: &mut Transaction<'static, Any>, course_id: i64, teams: &[Vec<i64>]) -> anyhow::Result<()> {
     // Members go with their team (ON DELETE CASCADE).
+    // Whether the course has teams is part of its cached content (`courses::Content`).
+    super::courses::touch(tx, course_id).await?;
     sqlx::query("DELETE FROM teams WHERE course_id = $1").bind(course_id).execute(&mut **tx).await?;
     let now = unix_now();
     for (n, team) in teams.iter().enumerate() {

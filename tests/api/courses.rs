@@ -492,5 +492,14 @@ async fn a_learner_sees_every_edit_at_once() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    assert!(page(course_page).await.contains("Journalisme mobile, deuxième édition"));
+    assert!(page(course_page.clone()).await.contains("Journalisme mobile, deuxième édition"));
+
+    // Teams: none, then formed (whether a course has teams is part of what is cached).
+    let (_, team) = get(&learner, &app, &format!("{base}/team")).await;
+    assert!(team.is_null(), "{team}");
+    let r = manager.post(app.url(&format!("{base}/teams/automatic"))).json(&json!({"min": 3, "max": 5})).send().await;
+    assert_eq!(r.unwrap().status(), 200);
+    let (_, team) = get(&learner, &app, &format!("{base}/team")).await;
+    assert!(team["members"].as_array().is_some_and(|m| m.len() >= 3), "{team}");
+    assert!(page(course_page).await.contains(&format!("Votre équipe ({})", team["number"])), "her team on her page");
 }

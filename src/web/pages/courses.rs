@@ -170,11 +170,12 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     // The course is read once and handed to the parts of the page (the team and the
     // standing used to read it again each: queries per page bound the throughput).
     // Its structure comes from memory (`courses::content`); what is hers, from her attempts
-    // and her work, each read once for the outline and the certificate standing alike.
+    // and her work, each read once for the outline and the certificate standing alike, and
+    // only what the course has (an open course often has no exercise and no team).
     let (c, v, content) = courses::outline_and_course(&app, user, &slug).await?;
     let learner = v.access == Access::Learner;
     let (progress, work) = if learner {
-        (Progress::of(&app, c.id, user.id).await?, Sent::of(&app, c.id, user.id).await?)
+        (Progress::of(&app, &content, c.id, user.id).await?, Sent::of(&app, &content, c.id, user.id).await?)
     } else {
         Default::default()
     };
@@ -183,7 +184,7 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(slug): Path<String>) ->
     let title = localised(i.locale, &v.summary.title, &v.summary.title_en).to_owned();
     let (team, certificate) = if learner {
         (
-            crate::teams::mine_in(&app, &c, user).await?,
+            if content.has_teams { crate::teams::mine_in(&app, &c, user).await? } else { None },
             Some(crate::certificates::standing_from(&app, &c, &content, &progress, &work, user).await?),
         )
     } else {

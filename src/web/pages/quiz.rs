@@ -229,14 +229,15 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
     let p = pairs(&body);
-    let (c, v) = quizzes::get(&app, user, &slug, id).await?;
-    let answers = answers_of(&v, &p);
+    // The course and quiz are read once, for the form's answers and their recording.
+    let taking = quizzes::taking(&app, user, &slug, id).await?;
+    let answers = answers_of(&taking.questions(), &p);
     let number: u32 = get(&p, "attempt").parse().unwrap_or(0);
-    match quizzes::submit(&app, user, &slug, id, number, &answers).await {
+    match taking.submit(&app, user, number, &answers).await {
         Ok(s) => Ok(see_other(&format!("/cours/{slug}/quiz/{id}?tentative={}", s.attempt.number))),
         Err(e @ (AppError::Answers(_) | AppError::Conflict { .. })) => {
             // The form again with what was ticked, and why it was not graded.
-            let (_, v) = quizzes::get(&app, user, &slug, id).await?;
+            let (c, v) = quizzes::get(&app, user, &slug, id).await?;
             let title = localised(ctx.locale, &c.title, &c.title_en).to_owned();
             let mut page = quiz_page(&ctx, title, &c.slug, &v, None, &answers);
             page.form = FormState::from_error(ctx.i18n(), &e);
