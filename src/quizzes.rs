@@ -339,25 +339,20 @@ pub async fn submit(
     taking(app, user, slug, id).await?.submit(app, user, number, answers).await
 }
 
-/// A quiz as the learner answers it: read once (the course and the quiz), for the page's
+/// A quiz as the learner answers it: read once (with the course), for the page's
 /// form to read its answers against the questions, then to record them.
 pub struct Taking {
-    course: CourseRow,
     access: Access,
     quiz: QuizRow,
 }
 
 /// The quiz if the viewer may read it.
 pub async fn taking(app: &App, user: &UserRow, slug: &str, id: i64) -> AppResult<Taking> {
-    let (course, access, quiz) = readable(app, user, slug, id).await?;
-    Ok(Taking { course, access, quiz })
+    let (_, access, quiz) = readable(app, user, slug, id).await?;
+    Ok(Taking { access, quiz })
 }
 
 impl Taking {
-    pub fn course(&self) -> CourseSummary {
-        CourseSummary::from(&self.course)
-    }
-
     /// The questions (the attempts are not read).
     pub fn questions(&self) -> QuizView {
         view(&self.quiz, self.access, &[])
