@@ -296,10 +296,10 @@ pub async fn access(app: &App, user: &UserRow, slug: &str) -> AppResult<(CourseR
 }
 
 /// What every page of a course shows the same to everyone: its modules, lessons, quizzes,
-/// exercises and certificate rules. Read once per revision of the course and kept in memory
-/// (`cache::Cache::revisioned`; every edit bumps the revision, see `store::courses::touch`):
-/// the pages of an open course with thousands of learners then read only what is the
-/// viewer's. Which modules are open is not kept: it changes with the clock.
+/// exercises, certificate rules and whether it has teams. Read once per revision of the
+/// course and kept in memory (`cache::Cache::revisioned`; every edit bumps the revision, see
+/// `store::courses::touch`): the pages of an open course with thousands of learners then
+/// read only what is the viewer's. Which modules are open is not kept: it changes with the clock.
 pub struct Content {
     pub modules: Vec<ModuleRow>,
     /// Without bodies, in course order.

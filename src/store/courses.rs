@@ -136,16 +136,14 @@ pub struct CourseFor {
 }
 
 pub async fn by_slug_for(db: &Db, slug: &str, user_id: i64) -> anyhow::Result<Option<CourseFor>> {
-    let rows: Vec<CourseForRow> = sqlx::query_as(
-        "SELECT c.id, c.phase_id, ph.programme_id, pr.slug AS programme_slug, pr.title AS programme_title, \
-         c.slug, c.title, c.title_en, c.mode, c.status, c.time_zone, c.created_at, c.updated_at, c.revision, \
-         (SELECT e.role FROM course_enrolments e WHERE e.course_id = c.id AND e.user_id = $2) AS enrolment, \
-         (SELECT COUNT(*) FROM phase_participants pp WHERE pp.phase_id = c.phase_id AND pp.user_id = $2) \
+    let rows: Vec<CourseForRow> = sqlx::query_as(&format!(
+        "SELECT x.*, \
+         (SELECT e.role FROM course_enrolments e WHERE e.course_id = x.id AND e.user_id = $2) AS enrolment, \
+         (SELECT COUNT(*) FROM phase_participants pp WHERE pp.phase_id = x.phase_id AND pp.user_id = $2) \
          AS participant, pm.role AS programme_role \
-         FROM courses c JOIN programme_phases ph ON ph.id = c.phase_id JOIN programmes pr ON pr.id = ph.programme_id \
-         LEFT JOIN programme_members pm ON pm.programme_id = ph.programme_id AND pm.user_id = $2 \
-         WHERE c.slug = $1",
-    )
+         FROM ({COURSE} WHERE c.slug = $1) x \
+         LEFT JOIN programme_members pm ON pm.programme_id = x.programme_id AND pm.user_id = $2"
+    ))
     .bind(slug)
     .bind(user_id)
     .fetch_all(&db.pool)
@@ -265,8 +263,9 @@ pub async fn update(tx: &mut Tx, id: i64, f: &CourseFields<'_>) -> anyhow::Resul
 
 // ---------------------------------------------------------------------------------------
 // The course's revision: every write below to the course, its modules and lessons (and
-// those of store::quizzes, store::exercises and the certificate rules) bumps it in the
-// write's transaction, so that no node serves a course's content from an older cache.
+// those of store::quizzes, store::exercises, store::teams and the certificate rules) bumps
+// it in the write's transaction, so that no node serves a course's content from an older
+// cache.
 
 /// Bumps the revision of a course.
 pub async fn touch(tx: &mut Tx, course_id: i64) -> anyhow::Result<()> {
